@@ -1,0 +1,26 @@
+import { getAudioStore } from '@/lib/audio-store';
+import { deleteTranscriptById } from '@/lib/db/queries';
+import { AppError } from '@/lib/errors';
+import { getRunningJob } from '@/lib/transcription/job';
+import { toTranscriptDetails } from '@/lib/transcript-details';
+import { loadOwnedTranscript } from './owned';
+
+type Context = { params: Promise<{ id: string }> };
+
+export async function GET(_request: Request, { params }: Context) {
+  const owned = await loadOwnedTranscript(params);
+  if (owned instanceof AppError) return owned.toResponse();
+  return Response.json(toTranscriptDetails(owned.transcript, getRunningJob(owned.transcript.id)?.currentText()), {
+    headers: { 'Cache-Control': 'no-store' },
+  });
+}
+
+/** Deletes the transcript, its share links and its audio. */
+export async function DELETE(_request: Request, { params }: Context) {
+  const owned = await loadOwnedTranscript(params);
+  if (owned instanceof AppError) return owned.toResponse();
+  getRunningJob(owned.transcript.id)?.cancel();
+  const deleted = await deleteTranscriptById({ id: owned.transcript.id, userId: owned.userId });
+  if (deleted?.audio_key) await getAudioStore().delete(deleted.audio_key);
+  return new Response(null, { status: 204 });
+}

@@ -1,0 +1,7 @@
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { failInterruptedTranscripts } = await import('@/lib/db/queries');
+  const { log } = await import('@/lib/log');
+  const interrupted = await failInterruptedTranscripts();
+  if (interrupted > 0) log.warn('startup.interrupted_transcriptions', { count: interrupted });
+}

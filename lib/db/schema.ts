@@ -1,0 +1,53 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export type TranscriptStatus = 'transcribing' | 'done' | 'failed' | 'cancelled';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string | null;
+  password_hash: string | null;
+  created_at: string;
+}
+
+export interface TranscriptsTable {
+  id: string;
+  user_id: string;
+  title: string;
+  file_name: string;
+  language: string | null;
+  prompt: string | null;
+  status: TranscriptStatus;
+  text: string;
+  error_code: string | null;
+  error_message: string | null;
+  audio_key: string | null;
+  audio_type: string;
+  audio_bytes: number;
+  duration_seconds: number | null;
+  usage_json: string | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+export interface ShareLinksTable {
+  id: string;
+  transcript_id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  last_viewed_at: string | null;
+  view_count: Generated<number>;
+}
+
+export interface Database {
+  users: UsersTable;
+  transcripts: TranscriptsTable;
+  share_links: ShareLinksTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type Transcript = Selectable<TranscriptsTable>;
+export type NewTranscript = Insertable<TranscriptsTable>;
+export type ShareLink = Selectable<ShareLinksTable>;

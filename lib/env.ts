@@ -1,0 +1,95 @@
+import 'server-only';
+
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+const envSchema = z.object({
+  DATA_DIR: optionalString,
+  DATABASE_URL: optionalString,
+  AUTH_SECRET: optionalString,
+  TRANSCRIBE_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  TRANSCRIBE_API_KEY: optionalString,
+  TRANSCRIBE_MODEL: optionalString,
+  TRANSCRIBE_IDLE_TIMEOUT_MS: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(100).optional()),
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
+  AUTH_GOOGLE_ID: optionalString,
+  AUTH_GOOGLE_SECRET: optionalString,
+});
+
+export type ServerConfig = ReturnType<typeof loadConfig>;
+
+function loadConfig() {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new Error(`Invalid environment configuration: ${fields}. See .env.example.`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR ?? 'data');
+  return {
+    dataDir,
+    databasePath: sqlitePathFrom(env.DATABASE_URL, dataDir),
+    audioDir: path.join(dataDir, 'audio'),
+    transcription: {
+      baseUrl: env.TRANSCRIBE_BASE_URL?.replace(/\/+$/, ''),
+      apiKey: env.TRANSCRIBE_API_KEY,
+      model: env.TRANSCRIBE_MODEL ?? 'vtrix-gpt-4o-transcribe',
+      idleTimeoutMs: env.TRANSCRIBE_IDLE_TIMEOUT_MS ?? 120_000,
+    },
+    oauth: {
+      github: env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET ? { clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET } : undefined,
+      google: env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET ? { clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET } : undefined,
+    },
+    authSecret: env.AUTH_SECRET,
+  };
+}
+
+function sqlitePathFrom(databaseUrl: string | undefined, dataDir: string) {
+  if (!databaseUrl) return path.join(dataDir, 'verbatim.db');
+  if (!databaseUrl.startsWith('file:')) {
+    throw new Error('DATABASE_URL must be a SQLite file URL such as file:./data/verbatim.db');
+  }
+  return path.resolve(databaseUrl.slice('file:'.length));
+}
+
+let cached: ServerConfig | undefined;
+
+export function getConfig(): ServerConfig {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** The transcription service is usable only with both a base URL and a key. */
+export function isTranscriptionConfigured() {
+  const { baseUrl, apiKey } = getConfig().transcription;
+  return Boolean(baseUrl && apiKey);
+}
+
+/**
+ * AUTH_SECRET when set; otherwise a secret generated on first start and kept in the data
+ * folder, so that sessions survive restarts without any setup.
+ */
+export function getAuthSecret(): string {
+  const config = getConfig();
+  if (config.authSecret) return config.authSecret;
+  const secretFile = path.join(config.dataDir, 'auth-secret');
+  try {
+    return readFileSync(secretFile, 'utf8').trim();
+  } catch {
+    mkdirSync(config.dataDir, { recursive: true });
+    try {
+      writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    return readFileSync(secretFile, 'utf8').trim();
+  }
+}

@@ -1,0 +1,17 @@
+type Fields = Record<string, string | number | boolean | null | undefined>;
+
+function write(level: 'info' | 'warn' | 'error', event: string, fields: Fields) {
+  const line = JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
+  if (level === 'error') console.error(line);
+  else console.log(line);
+}
+
+/**
+ * Structured one-line logs. Callers pass only identifiers, sizes, timings and codes:
+ * never audio, transcript text, file names, tokens, cookies or the upstream key.
+ */
+export const log = {
+  info: (event: string, fields: Fields = {}) => write('info', event, fields),
+  warn: (event: string, fields: Fields = {}) => write('warn', event, fields),
+  error: (event: string, fields: Fields = {}) => write('error', event, fields),
+};

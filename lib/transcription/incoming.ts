@@ -1,0 +1,171 @@
+import 'server-only';
+
+import { Readable } from 'node:stream';
+import busboy from 'busboy';
+import { MAX_AUDIO_BYTES, SNIFF_BYTES, sniffAudioFormat, type AudioFormat } from '@/lib/audio/format';
+import { AppError } from '@/lib/errors';
+import { isAllowedField, transcriptionOptionsSchema, type TranscriptionOptions } from './options';
+
+/** Room for the multipart envelope and the text fields around a file of the maximum size. */
+const ENVELOPE_ALLOWANCE_BYTES = 64 * 1024;
+
+export type IncomingUpload = {
+  /** The client's file name: display only, never a path or an upstream name. */
+  fileName: string;
+  format: AudioFormat;
+  /** Options from the fields that came before the file. */
+  options: TranscriptionOptions;
+  /** The file's bytes as they arrive; errors with 413 past the size limit. */
+  audio: ReadableStream<Uint8Array>;
+  /** Once the whole request is read: the options from every field, including those after the file. */
+  complete: Promise<{ options: TranscriptionOptions; lateFields: ReadonlySet<string> }>;
+};
+
+const badRequest = (message: string) => new AppError('bad_request:transcription', message);
+const tooLarge = () =>
+  new AppError('payload_too_large:transcription', `The file is larger than ${MAX_AUDIO_BYTES / 1_000_000} MB, the most the transcription service accepts.`);
+
+function parseOptions(fields: Map<string, string>): TranscriptionOptions {
+  const parsed = transcriptionOptionsSchema.safeParse(Object.fromEntries(fields));
+  if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'Invalid fields.');
+  return parsed.data;
+}
+
+/**
+ * Reads a multipart upload as a stream: resolves as soon as the file part has begun and its
+ * first bytes prove an accepted audio container. Nothing is buffered beyond those bytes; the
+ * caller's pace of reading `audio` is the pace at which the client's socket is read.
+ */
+export async function receiveUpload(request: Request): Promise<IncomingUpload> {
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
+    throw new AppError('unsupported_media_type:transcription', 'Send the audio as multipart/form-data with a "file" field.');
+  }
+  const declaredLength = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declaredLength > MAX_AUDIO_BYTES + ENVELOPE_ALLOWANCE_BYTES) throw tooLarge();
+  if (!request.body) throw badRequest('The request has no body.');
+
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { 'content-type': contentType },
+      limits: { files: 1, fields: 20, parts: 24, fieldSize: 16 * 1024, fieldNameSize: 100, headerPairs: 20, fileSize: MAX_AUDIO_BYTES },
+    });
+  } catch {
+    throw badRequest('The multipart request is malformed (missing boundary).');
+  }
+
+  const leadingFields = new Map<string, string>();
+  const lateFields = new Map<string, string>();
+  let fileSeen = false;
+  let failure: AppError | undefined;
+  let fileStream: Readable | undefined;
+  let rejectStarted: (error: AppError) => void = () => undefined;
+  let rejectComplete: (error: AppError) => void = () => undefined;
+  const fail = (error: AppError) => {
+    failure ??= error;
+    fileStream?.destroy(failure);
+    rejectStarted(failure);
+    rejectComplete(failure);
+  };
+
+  const started = new Promise<{ fileName: string; stream: Readable }>((resolve, reject) => {
+    rejectStarted = reject;
+    parser.on('field', (name, value, info) => {
+      if (!isAllowedField(name)) return;
+      if (info.valueTruncated) return fail(badRequest(`The ${name} field is too long.`));
+      (fileSeen ? lateFields : leadingFields).set(name, value);
+    });
+    parser.on('file', (name, stream, info) => {
+      if (name !== 'file' || fileSeen) {
+        stream.resume();
+        return fail(badRequest(fileSeen ? 'Send exactly one file.' : `Unexpected file field "${name}"; use "file".`));
+      }
+      fileSeen = true;
+      fileStream = stream;
+      stream.on('limit', () => fail(tooLarge()));
+      resolve({ fileName: info.filename ?? 'audio', stream });
+    });
+    parser.on('filesLimit', () => fail(badRequest('Send exactly one file.')));
+    parser.on('fieldsLimit', () => fail(badRequest('Too many fields.')));
+    parser.on('partsLimit', () => fail(badRequest('Too many parts.')));
+    parser.on('error', () => fail(badRequest('The multipart request is malformed.')));
+    parser.on('close', () => reject(failure ?? badRequest('Add an audio file in the "file" field.')));
+  });
+
+  const complete = new Promise<{ options: TranscriptionOptions; lateFields: ReadonlySet<string> }>((resolve, reject) => {
+    rejectComplete = reject;
+    parser.on('close', () => {
+      if (failure) return reject(failure);
+      try {
+        resolve({ options: parseOptions(new Map([...leadingFields, ...lateFields])), lateFields: new Set(lateFields.keys()) });
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+  complete.catch(() => undefined);
+
+  const body = Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  body.on('error', () => fail(new AppError('cancelled:upload', 'The upload was interrupted before the audio was complete.')));
+  body.pipe(parser);
+
+  // On an early refusal, the rest of the body is drained (not parsed), so the client can read our answer.
+  const refuse = (error: unknown): never => {
+    body.unpipe(parser);
+    body.resume();
+    throw error;
+  };
+  const { fileName, stream } = await started.catch(refuse);
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let options: TranscriptionOptions;
+  try {
+    options = parseOptions(leadingFields);
+  } catch (error) {
+    return refuse(error);
+  }
+  const head = await readHead(chunks).catch(refuse);
+  if (head.byteLength === 0) refuse(badRequest('The file is empty.'));
+  const format = sniffAudioFormat(head);
+  if (!format) {
+    stream.destroy();
+    return refuse(new AppError('unsupported_media_type:transcription', 'This file is not audio we can transcribe. Use MP3, MP4, M4A, WAV, WebM or Ogg.'));
+  }
+
+  let headSent = false;
+  const audio = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!headSent) {
+          headSent = true;
+          controller.enqueue(head);
+          return;
+        }
+        const next = await chunks.next().catch((error: unknown) => {
+          throw failure ?? error;
+        });
+        if (failure) throw failure;
+        if (next.done) controller.close();
+        else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+      },
+      cancel(reason) {
+        stream.destroy(reason instanceof Error ? reason : undefined);
+        body.destroy();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { fileName, format, options, audio, complete };
+}
+
+async function readHead(chunks: AsyncIterator<Buffer>): Promise<Uint8Array> {
+  const parts: Buffer[] = [];
+  let length = 0;
+  while (length < SNIFF_BYTES) {
+    const next = await chunks.next();
+    if (next.done) break;
+    parts.push(next.value);
+    length += next.value.byteLength;
+  }
+  return new Uint8Array(Buffer.concat(parts));
+}

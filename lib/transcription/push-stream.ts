@@ -1,0 +1,48 @@
+/**
+ * A readable stream fed by `write`, which resolves only once the reader wants more: the
+ * consumer's pace propagates back to the producer. `abandon` turns further writes into no-ops,
+ * for a consumer that went away without cancelling (e.g. a request that failed to connect).
+ */
+export function createPushStream() {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let wake: (() => void) | undefined;
+  let open = true;
+  const release = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(streamController) {
+        controller = streamController;
+      },
+      pull: release,
+      cancel() {
+        open = false;
+        release();
+      },
+    },
+    new CountQueuingStrategy({ highWaterMark: 1 }),
+  );
+  return {
+    stream,
+    async write(chunk: Uint8Array) {
+      if (!open) return;
+      controller.enqueue(chunk);
+      if ((controller.desiredSize ?? 0) <= 0) await new Promise<void>((resolve) => (wake = resolve));
+    },
+    close() {
+      if (open) controller.close();
+      open = false;
+    },
+    error(reason: unknown) {
+      if (open) controller.error(reason);
+      open = false;
+      release();
+    },
+    abandon() {
+      open = false;
+      release();
+    },
+  };
+}

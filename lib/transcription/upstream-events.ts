@@ -1,0 +1,43 @@
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { z } from 'zod';
+import { AppError } from '@/lib/errors';
+
+export type UpstreamEvent = { type: 'delta'; delta: string } | { type: 'done'; text: string; usage: unknown };
+
+const upstreamDataSchema = z.union([
+  z.object({ type: z.literal('transcript.text.delta'), delta: z.string() }),
+  z.object({ type: z.literal('transcript.text.done'), text: z.string(), usage: z.unknown().optional() }),
+  z.object({ error: z.unknown() }),
+  z.object({ type: z.string() }),
+]);
+
+export const streamError = (message: string) => new AppError('upstream:stream', message);
+
+/**
+ * The upstream's SSE body as validated events. Accepts `data: [DONE]` and errors sent as
+ * `event: error` or as a payload with an `error` field; ignores event types it does not know.
+ * Ends after the done event; a body that ends before it is an error.
+ */
+export async function* readUpstreamEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<UpstreamEvent> {
+  const events = body.pipeThrough(new TextDecoderStream() as TransformStream<Uint8Array, string>).pipeThrough(new EventSourceParserStream());
+  for await (const message of events) {
+    if (message.data === '[DONE]') continue;
+    if (message.event === 'error') throw streamError('The transcription service reported an error while transcribing.');
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message.data);
+    } catch {
+      throw streamError('The transcription service sent a malformed event.');
+    }
+    const parsed = upstreamDataSchema.safeParse(payload);
+    if (!parsed.success) throw streamError('The transcription service sent a malformed event.');
+    const data = parsed.data;
+    if ('error' in data) throw streamError('The transcription service reported an error while transcribing.');
+    if (data.type === 'transcript.text.delta' && 'delta' in data) yield { type: 'delta', delta: data.delta };
+    else if (data.type === 'transcript.text.done' && 'text' in data) {
+      yield { type: 'done', text: data.text, usage: data.usage ?? null };
+      return;
+    }
+  }
+  throw streamError('The transcription service stopped before the transcript was complete.');
+}

@@ -1,0 +1,140 @@
+import 'server-only';
+
+import type { AudioFormat } from '@/lib/audio/format';
+import { getConfig } from '@/lib/env';
+import { AppError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import { composeMultipartBody, createBoundary, type MultipartField } from './multipart';
+import { readUpstreamEvents, type UpstreamEvent } from './upstream-events';
+
+export type UpstreamOptions = { language?: string; prompt?: string };
+
+const MAX_RETRY_AFTER_SECONDS = 30;
+
+function optionFields(options: UpstreamOptions): MultipartField[] {
+  const fields: MultipartField[] = [];
+  if (options.language) fields.push(['language', options.language]);
+  if (options.prompt) fields.push(['prompt', options.prompt]);
+  return fields;
+}
+
+function retryAfterSeconds(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+async function readErrorCode(response: Response): Promise<string | undefined> {
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown; type?: unknown } };
+    const code = body.error?.code ?? body.error?.type;
+    return typeof code === 'string' ? code.slice(0, 64) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorForStatus(status: number, retryAfter: number | undefined): AppError {
+  if (status === 401 || status === 403) {
+    return new AppError('upstream:auth', 'The transcription service refused this server’s credentials. The operator needs to check TRANSCRIBE_API_KEY.');
+  }
+  if (status === 413) return new AppError('payload_too_large:upstream', 'The transcription service refused this file as too large.');
+  if (status === 429) {
+    return new AppError('rate_limit:upstream', 'The transcription service is busy right now. Try again in a minute.', { retryAfterSeconds: retryAfter ?? 60 });
+  }
+  if (status >= 500) return new AppError('upstream:unavailable', 'The transcription service is having trouble right now. Try again in a few minutes.');
+  return new AppError('upstream:rejected', 'The transcription service could not process this audio. Check that it is a valid recording.');
+}
+
+/** Failures worth another attempt, and how long to wait first (undefined: do not retry). */
+export function retryDelayMs(error: unknown): number | undefined {
+  if (!(error instanceof AppError)) return undefined;
+  if (error.code === 'rate_limit:upstream') {
+    const seconds = error.retryAfterSeconds ?? 1;
+    return seconds <= MAX_RETRY_AFTER_SECONDS ? seconds * 1000 : undefined;
+  }
+  if (error.code === 'upstream:unavailable' || error.code === 'upstream:unreachable') return 1000;
+  return undefined;
+}
+
+/**
+ * Sends the audio to the upstream as it arrives and resolves once the upstream has answered,
+ * with its transcript events. Always asks for a stream: partial text survives a failure, and
+ * the route decides which shape its own client gets.
+ */
+export async function openTranscription({
+  audio,
+  format,
+  options,
+  lateOptions,
+  signal,
+  requestId,
+}: {
+  audio: ReadableStream<Uint8Array>;
+  format: AudioFormat;
+  options: UpstreamOptions;
+  lateOptions?: () => Promise<UpstreamOptions>;
+  signal: AbortSignal;
+  requestId: string;
+}): Promise<AsyncGenerator<UpstreamEvent>> {
+  const { baseUrl, apiKey, model } = getConfig().transcription;
+  if (!baseUrl || !apiKey) throw new AppError('unavailable:transcription');
+  const boundary = createBoundary();
+  const body = composeMultipartBody({
+    boundary,
+    fields: [['model', model], ['response_format', 'json'], ['stream', 'true'], ...optionFields(options)],
+    file: { fileName: `audio.${format.extension}`, contentType: format.mimeType, body: audio },
+    trailingFields: lateOptions ? async () => optionFields(await lateOptions()) : undefined,
+  });
+
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl}/audio/transcriptions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, Accept: 'text/event-stream' },
+      body,
+      duplex: 'half',
+      signal,
+    } as RequestInit);
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    log.warn('upstream.unreachable', { requestId, cause: (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).name });
+    throw new AppError('upstream:unreachable', 'The transcription service cannot be reached right now. Try again in a few minutes.');
+  }
+
+  const upstreamRequestId = response.headers.get('x-request-id') ?? undefined;
+  if (!response.ok) {
+    const error = errorForStatus(response.status, retryAfterSeconds(response.headers.get('retry-after')));
+    log.warn('upstream.error', { requestId, upstreamRequestId, status: response.status, upstreamCode: await readErrorCode(response) });
+    if (error.code === 'upstream:auth') log.error('upstream.misconfigured', { hint: 'TRANSCRIBE_API_KEY was refused by the upstream' });
+    throw error;
+  }
+  log.info('upstream.response', { requestId, upstreamRequestId, status: response.status });
+  return eventsOf(response);
+}
+
+async function* eventsOf(response: Response): AsyncGenerator<UpstreamEvent> {
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!response.body) throw new AppError('upstream:stream', 'The transcription service sent an empty answer.');
+  if (contentType.includes('text/event-stream')) {
+    yield* readUpstreamEvents(response.body);
+    return;
+  }
+  // Compatible servers that cannot stream answer with the whole transcript at once.
+  const text = await response.text();
+  if (contentType.includes('application/json')) {
+    const parsed = (() => {
+      try {
+        return JSON.parse(text) as { text?: unknown; usage?: unknown };
+      } catch {
+        return {};
+      }
+    })();
+    if (typeof parsed.text !== 'string') throw new AppError('upstream:stream', 'The transcription service sent a malformed answer.');
+    yield { type: 'done', text: parsed.text, usage: parsed.usage ?? null };
+    return;
+  }
+  yield { type: 'done', text: text.trim(), usage: null };
+}
