@@ -4,12 +4,11 @@ import { AppError } from '@/lib/errors';
 
 export type UpstreamEvent = { type: 'delta'; delta: string } | { type: 'done'; text: string; usage: unknown };
 
-const upstreamDataSchema = z.union([
+const knownEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('transcript.text.delta'), delta: z.string() }),
   z.object({ type: z.literal('transcript.text.done'), text: z.string(), usage: z.unknown().optional() }),
-  z.object({ error: z.unknown() }),
-  z.object({ type: z.string() }),
 ]);
+const knownTypes = new Set(['transcript.text.delta', 'transcript.text.done']);
 
 export const streamError = (message: string) => new AppError('upstream:stream', message);
 
@@ -29,13 +28,14 @@ export async function* readUpstreamEvents(body: ReadableStream<Uint8Array>): Asy
     } catch {
       throw streamError('The transcription service sent a malformed event.');
     }
-    const parsed = upstreamDataSchema.safeParse(payload);
+    if (typeof payload !== 'object' || payload === null) throw streamError('The transcription service sent a malformed event.');
+    if ('error' in payload) throw streamError('The transcription service reported an error while transcribing.');
+    if (!('type' in payload) || typeof payload.type !== 'string' || !knownTypes.has(payload.type)) continue;
+    const parsed = knownEventSchema.safeParse(payload);
     if (!parsed.success) throw streamError('The transcription service sent a malformed event.');
-    const data = parsed.data;
-    if ('error' in data) throw streamError('The transcription service reported an error while transcribing.');
-    if (data.type === 'transcript.text.delta' && 'delta' in data) yield { type: 'delta', delta: data.delta };
-    else if (data.type === 'transcript.text.done' && 'text' in data) {
-      yield { type: 'done', text: data.text, usage: data.usage ?? null };
+    if (parsed.data.type === 'transcript.text.delta') yield { type: 'delta', delta: parsed.data.delta };
+    else {
+      yield { type: 'done', text: parsed.data.text, usage: parsed.data.usage ?? null };
       return;
     }
   }

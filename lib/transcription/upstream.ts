@@ -119,7 +119,12 @@ async function* eventsOf(response: Response): AsyncGenerator<UpstreamEvent> {
   const contentType = response.headers.get('content-type') ?? '';
   if (!response.body) throw new AppError('upstream:stream', 'The transcription service sent an empty answer.');
   if (contentType.includes('text/event-stream')) {
-    yield* readUpstreamEvents(response.body);
+    try {
+      yield* readUpstreamEvents(response.body);
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('upstream:interrupted', 'The connection to the transcription service broke before the transcript was complete. Your audio is kept; try again.', { cause: error });
+    }
     return;
   }
   // Compatible servers that cannot stream answer with the whole transcript at once.
