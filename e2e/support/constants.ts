@@ -2,12 +2,20 @@ import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export const FAKE_UPSTREAM_PORT = 4010;
+/** Lets several checkouts run their end-to-end tests side by side (e.g. E2E_PORT_OFFSET=100). */
+const PORT_OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
+
+export const FAKE_UPSTREAM_PORT = 4010 + PORT_OFFSET;
 export const FAKE_UPSTREAM_API_KEY = 'sk-test-CANARY-0123456789';
 export const FAKE_UPSTREAM_ORIGIN = `http://127.0.0.1:${FAKE_UPSTREAM_PORT}`;
 export const FAKE_UPSTREAM_URL = `${FAKE_UPSTREAM_ORIGIN}/v1`;
 
-export const APP_PORT = 3100;
+export const APP_PORT = 3100 + PORT_OFFSET;
 export const APP_BASE_URL = `http://127.0.0.1:${APP_PORT}`;
 
 export const E2E_DATA_DIR = fileURLToPath(new URL('../../.e2e-data', import.meta.url));
+
+/** A second app instance from the same build with no upstream configured: it uses its offline engine. */
+export const ENGINE_APP_PORT = 3101 + PORT_OFFSET;
+export const ENGINE_APP_BASE_URL = `http://127.0.0.1:${ENGINE_APP_PORT}`;
+export const E2E_ENGINE_DATA_DIR = fileURLToPath(new URL('../../.e2e-data-engine', import.meta.url));

@@ -1,4 +1,4 @@
-import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
+import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 
 /** Ends the run with one plain line that any CI can read: "e2e: N passed, N failed, N skipped". */
 export default class SummaryReporter implements Reporter {
@@ -11,7 +11,7 @@ export default class SummaryReporter implements Reporter {
     else this.outcomes.failed += 1;
   }
 
-  onEnd(_result: FullResult) {
+  onEnd() {
     const { passed, failed, skipped } = this.outcomes;
     console.log(`\ne2e: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   }

@@ -8,10 +8,10 @@ import type { RecordedRequest } from './fake-upstream';
 export type Account = { email: string; password: string; storageStatePath: string; cookieHeader: string };
 
 /** Registers a real account through the sign-up page and keeps its session. */
-export async function registerAccount(browser: Browser, label: string): Promise<Account> {
+export async function registerAccount(browser: Browser, label: string, baseURL: string = APP_BASE_URL): Promise<Account> {
   const email = `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
   const password = 'correct horse battery staple';
-  const context = await browser.newContext({ baseURL: APP_BASE_URL });
+  const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   await page.goto('/sign-up');
   await page.getByLabel('Email').fill(email);
@@ -69,7 +69,8 @@ export class TranscribePage {
     return this.page.getByRole('region', { name: 'Transcript', exact: true });
   }
 
+  /** Scoped to main: Next's route announcer is an alert too. */
   alert() {
-    return this.page.getByRole('alert');
+    return this.page.getByRole('main').getByRole('alert');
   }
 }

@@ -45,7 +45,6 @@ export function getRunningJob(id: string) {
 }
 
 function titleFrom(fileName: string) {
-  // eslint-disable-next-line no-control-regex
   const stem = fileName.replace(/[\u0000-\u001f\u007f]/g, '').replace(/\.[^.]+$/, '').trim();
   return stem.slice(0, 120) || `Recording ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
 }

@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import { notFound, redirect } from 'next/navigation';
+import { cache } from 'react';
+import { transcriptIdSchema } from '@/app/(app)/api/transcriptions/schema';
+import { getSignedInUserId } from '@/app/(auth)/auth';
+import { TranscriptView } from '@/components/transcript-view';
+import { getShareLinksByTranscriptId, getTranscriptById } from '@/lib/db/queries';
+import { getRunningJob } from '@/lib/transcription/job';
+import { toTranscriptDetails } from '@/lib/transcript-details';
+
+/** The signed-in user's transcript; someone else's is as missing as one that never existed. */
+const loadTranscript = cache(async (id: string) => {
+  const userId = await getSignedInUserId();
+  if (!userId) return { userId: undefined, transcript: undefined };
+  if (!transcriptIdSchema.safeParse(id).success) return { userId, transcript: undefined };
+  return { userId, transcript: await getTranscriptById({ id, userId }) };
+});
+
+export async function generateMetadata({ params }: PageProps<'/transcripts/[id]'>): Promise<Metadata> {
+  const { transcript } = await loadTranscript((await params).id);
+  return { title: transcript?.title ?? 'Transcript' };
+}
+
+export default async function TranscriptPage({ params }: PageProps<'/transcripts/[id]'>) {
+  const { id } = await params;
+  const { userId, transcript } = await loadTranscript(id);
+  if (!userId) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/transcripts/${encodeURIComponent(id)}`)}`);
+  if (!transcript) notFound();
+
+  const links = await getShareLinksByTranscriptId({ transcriptId: transcript.id, userId });
+  const details = toTranscriptDetails(transcript, getRunningJob(transcript.id)?.currentText());
+
+  return <TranscriptView initial={details} sharedSince={links.at(-1)?.created_at ?? null} />;
+}

@@ -1,0 +1,59 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { redirect } from 'next/navigation';
+import { oauthSignInAction } from '@/app/(auth)/actions';
+import { enabledOAuthProviders, getSignedInUserId } from '@/app/(auth)/auth';
+import { AuthForm } from '@/components/auth-form';
+import { Brand } from '@/components/ui/brand';
+import { buttonClasses } from '@/components/ui/button';
+import { safeCallbackPath } from '@/lib/auth/credentials';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+const providerNames = { github: 'GitHub', google: 'Google' } as const;
+
+export default async function SignInPage({ searchParams }: PageProps<'/sign-in'>) {
+  const { callbackUrl: rawCallbackUrl } = await searchParams;
+  const callbackUrl = safeCallbackPath(Array.isArray(rawCallbackUrl) ? rawCallbackUrl[0] : rawCallbackUrl);
+  if (await getSignedInUserId()) redirect(callbackUrl);
+
+  const enabled = enabledOAuthProviders();
+  const providers = (Object.keys(providerNames) as (keyof typeof providerNames)[]).filter((provider) => enabled[provider]);
+
+  return (
+    <main className="mx-auto flex min-h-dvh w-full max-w-sm flex-col justify-center px-4 py-10">
+      <Brand />
+      <h1 className="mt-8 text-2xl font-semibold tracking-tight">Sign in</h1>
+      <p className="mt-1 text-sm text-neutral-600 dark:text-neutral-400">Welcome back. Your transcripts are waiting.</p>
+
+      {providers.length > 0 ? (
+        <div className="mt-8 space-y-3">
+          {providers.map((provider) => (
+            <form key={provider} action={oauthSignInAction}>
+              <input type="hidden" name="provider" value={provider} />
+              <input type="hidden" name="callbackUrl" value={callbackUrl} />
+              <button type="submit" className={buttonClasses({ variant: 'secondary', className: 'w-full' })}>
+                Continue with {providerNames[provider]}
+              </button>
+            </form>
+          ))}
+          <div className="flex items-center gap-3 pt-2 text-xs text-neutral-500 dark:text-neutral-400" aria-hidden="true">
+            <span className="h-px flex-1 bg-neutral-200 dark:bg-neutral-800" />
+            or with email
+            <span className="h-px flex-1 bg-neutral-200 dark:bg-neutral-800" />
+          </div>
+        </div>
+      ) : null}
+
+      <div className={providers.length > 0 ? 'mt-3' : 'mt-8'}>
+        <AuthForm mode="sign-in" callbackUrl={callbackUrl} />
+      </div>
+      <p className="mt-8 text-sm text-neutral-600 dark:text-neutral-400">
+        New to Verbatim?{' '}
+        <Link href="/sign-up" className="inline-block py-2 font-medium text-neutral-900 underline underline-offset-4 dark:text-white">
+          Create an account
+        </Link>
+      </p>
+    </main>
+  );
+}
