@@ -1,6 +1,6 @@
-import { expect, registerAccount, test } from './support/test';
+import { expect, registerAccount, signedOut, test } from './support/test';
 
-test.use({ storageState: { cookies: [], origins: [] } });
+test.use({ storageState: signedOut });
 
 test('sign-up explains what is wrong with the form', async ({ page }) => {
   await page.goto('/sign-up');
@@ -24,7 +24,7 @@ test('sign in, sign out, and a wrong password', async ({ page, browser }) => {
   await page.getByLabel('Email').fill(fresh.email);
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toContainText('Wrong email or password');
+  await expect(page.getByRole('main').getByRole('alert')).toContainText('Wrong email or password');
 
   await page.getByLabel('Password').fill(fresh.password);
   await page.getByRole('button', { name: 'Sign in' }).click();

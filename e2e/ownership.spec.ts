@@ -1,11 +1,10 @@
-import { expect, test, TranscribePage, uniqueMarker } from './support/test';
+import { expect, signedOut, test, TranscribePage, uniqueMarker } from './support/test';
 
 test('another user gets 404 for the transcript page, API, audio, share and cancel controls', async ({ page, browser, otherAccount }) => {
   const transcribe = new TranscribePage(page);
   await transcribe.goto();
   await transcribe.transcribe('speech.mp3', { prompt: `${uniqueMarker()} fake:delay=0` });
-  await page.getByRole('link', { name: 'Open transcript' }).click();
-  const id = page.url().split('/').pop() ?? '';
+  const id = await transcribe.openTranscript();
   await page.getByRole('button', { name: 'Share' }).click();
   const shareUrl = await page.getByLabel('Share link').inputValue();
 
@@ -33,7 +32,7 @@ test('another user gets 404 for the transcript page, API, audio, share and cance
 });
 
 test('signed-out visitors are sent to sign in and the API answers 401', async ({ browser }) => {
-  const anonymous = await browser.newContext({ storageState: undefined });
+  const anonymous = await browser.newContext({ storageState: signedOut });
   const page = await anonymous.newPage();
   await page.goto('/history');
   await expect(page).toHaveURL(/\/sign-in/);

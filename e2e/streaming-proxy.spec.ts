@@ -107,24 +107,37 @@ test('stream=false answers JSON, or plain text with response_format=text', async
   expect(await text.text()).toBe(FAKE_TRANSCRIPT);
 });
 
-test('only allowed fields reach the upstream, under our own file name and model', async ({ account }) => {
-  const marker = uniqueMarker();
-  const response = await post(
-    account.cookieHeader,
-    multipart([
-      { name: 'model', value: 'attacker-model' },
-      { name: 'api_base', value: 'http://attacker.invalid' },
-      { name: 'base_url', value: 'http://attacker.invalid' },
-      { name: 'user_config[api_key]', value: 'stolen' },
-      { name: 'prompt', value: `${marker} fake:delay=0` },
-      { name: 'file', filename: 'x"; name="model"\r\nContent-Type: text/plain\r\n../../etc/passwd.mp3', data: fakeAudio(1024) },
-    ]),
-  );
-  expect(response.status).toBe(200);
-  const [received] = await upstreamRequests(marker);
-  expect(received?.fields.model).toBe('vtrix-gpt-4o-transcribe');
-  expect(received?.fieldNames.sort()).toEqual(['model', 'prompt', 'response_format', 'stream']);
-  expect(received?.file?.filename).toBe('audio.mp3');
+for (const [label, filename] of [
+  ['quotes and a path', '..%2F..%2Fetc%2Fpasswd"; name="model.mp3'],
+  ['traversal', '../../../etc/passwd.mp3'],
+  ['unicode', 'Sitzung – Überblick 会議 🎙️.mp3'],
+  ['a very long name', `${'a'.repeat(900)}.mp3`],
+] as const) {
+  test(`only allowed fields reach the upstream, under our own file name and model (${label})`, async ({ account }) => {
+    const marker = uniqueMarker();
+    const response = await post(
+      account.cookieHeader,
+      multipart([
+        { name: 'model', value: 'attacker-model' },
+        { name: 'api_base', value: 'http://attacker.invalid' },
+        { name: 'base_url', value: 'http://attacker.invalid' },
+        { name: 'user_config[api_key]', value: 'stolen' },
+        { name: 'prompt', value: `${marker} fake:delay=0` },
+        { name: 'file', filename, data: fakeAudio(1024) },
+      ]),
+    );
+    expect(response.status).toBe(200);
+    const [received] = await upstreamRequests(marker);
+    expect(received?.fields.model).toBe('vtrix-gpt-4o-transcribe');
+    expect(received?.fieldNames.sort()).toEqual(['model', 'prompt', 'response_format', 'stream']);
+    expect(received?.file?.filename).toBe('audio.mp3');
+  });
+}
+
+test('a file name that breaks its part header is a clear 400', async ({ account }) => {
+  const response = await post(account.cookieHeader, multipart([{ name: 'file', filename: 'x"; name="model"\r\nContent-Type: text/plain\r\n../../etc/passwd.mp3', data: fakeAudio(1024) }]));
+  expect(response.status).toBe(400);
+  expect(((await response.json()) as { error: { code: string } }).error.code).toBe('bad_request:transcription');
 });
 
 test.describe('refusals', () => {
@@ -159,7 +172,7 @@ test.describe('refusals', () => {
     void upload.response.then(() => (answered = true));
     const chunk = Buffer.alloc(256 * 1024, 0x55);
     while (!answered && sent < 40_000_000) {
-      await upload.write(chunk);
+      await Promise.race([upload.write(chunk), upload.response]);
       sent += chunk.length;
     }
     const response = await upload.response;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { FAKE_TRANSCRIPT } from './support/fake-upstream';
-import { expect, fixturePath, test, TranscribePage, uniqueMarker, upstreamRequests } from './support/test';
+import { expect, fixturePath, signedOut, test, TranscribePage, uniqueMarker, upstreamRequests } from './support/test';
 
 const sha256 = (buffer: Buffer) => createHash('sha256').update(buffer).digest('hex');
 
@@ -51,7 +51,7 @@ test('upload → live transcript → history → transcript page → share link 
   await page.getByRole('button', { name: 'Share' }).click();
   const shareUrl = await page.getByLabel('Share link').inputValue();
   expect(shareUrl).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
-  const stranger = await browser.newContext({ storageState: undefined });
+  const stranger = await browser.newContext({ storageState: signedOut });
   const strangerPage = await stranger.newPage();
   const shared = await strangerPage.goto(shareUrl);
   expect(shared?.status()).toBe(200);
@@ -72,12 +72,11 @@ test('the shared page is readable without JavaScript', async ({ page, browser })
   const transcribe = new TranscribePage(page);
   await transcribe.goto();
   await transcribe.transcribe('speech.wav', { prompt: `${uniqueMarker()} fake:delay=0` });
-  await expect(page.getByRole('link', { name: 'Open transcript' })).toBeVisible({ timeout: 20_000 });
-  await page.getByRole('link', { name: 'Open transcript' }).click();
+  await transcribe.openTranscript();
   await page.getByRole('button', { name: 'Share' }).click();
   const shareUrl = await page.getByLabel('Share link').inputValue();
 
-  const noScript = await browser.newContext({ javaScriptEnabled: false, storageState: undefined });
+  const noScript = await browser.newContext({ javaScriptEnabled: false, storageState: signedOut });
   const reader = await noScript.newPage();
   await reader.goto(shareUrl);
   await expect(reader.getByText(FAKE_TRANSCRIPT)).toBeVisible();
@@ -106,9 +105,8 @@ test('deleting a transcript removes it and its audio', async ({ page }) => {
   const transcribe = new TranscribePage(page);
   await transcribe.goto();
   await transcribe.transcribe('speech.ogg', { prompt: `${uniqueMarker()} fake:delay=0` });
-  await page.getByRole('link', { name: 'Open transcript' }).click();
+  const id = await transcribe.openTranscript();
   const transcriptUrl = page.url();
-  const id = transcriptUrl.split('/').pop();
 
   await page.getByRole('button', { name: 'Delete' }).click();
   const dialog = page.getByRole('alertdialog').or(page.getByRole('dialog'));

@@ -6,6 +6,7 @@ import { credentialsSchema } from '@/lib/auth/credentials';
 import { spendPasswordCheckTime, verifyPassword } from '@/lib/auth/password';
 import { getUserByEmail, upsertOAuthUser } from '@/lib/db/queries';
 import { getAuthSecret, getConfig } from '@/lib/env';
+import { log } from '@/lib/log';
 
 function buildConfig(): NextAuthConfig {
   const { oauth } = getConfig();
@@ -14,6 +15,13 @@ function buildConfig(): NextAuthConfig {
     trustHost: true,
     session: { strategy: 'jwt' },
     pages: { signIn: '/sign-in' },
+    logger: {
+      // A wrong password is an answer, not an error: keep it out of the error log.
+      error(error) {
+        if (error.name === 'CredentialsSignin') return;
+        log.error('auth', { name: error.name, cause: error.message });
+      },
+    },
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },

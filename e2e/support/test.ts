@@ -5,13 +5,16 @@ import { type Browser, test as base, expect, type Page } from '@playwright/test'
 import { APP_BASE_URL, E2E_DATA_DIR, FAKE_UPSTREAM_ORIGIN } from './constants';
 import type { RecordedRequest } from './fake-upstream';
 
+/** A context with no session, whatever the project's defaults say. */
+export const signedOut = { cookies: [], origins: [] };
+
 export type Account = { email: string; password: string; storageStatePath: string; cookieHeader: string };
 
 /** Registers a real account through the sign-up page and keeps its session. */
 export async function registerAccount(browser: Browser, label: string, baseURL: string = APP_BASE_URL): Promise<Account> {
   const email = `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
   const password = 'correct horse battery staple';
-  const context = await browser.newContext({ baseURL });
+  const context = await browser.newContext({ baseURL, storageState: signedOut });
   const page = await context.newPage();
   await page.goto('/sign-up');
   await page.getByLabel('Email').fill(email);
@@ -63,6 +66,13 @@ export class TranscribePage {
     if (options.language) await this.page.getByLabel('Language').selectOption(options.language);
     if (options.prompt) await this.page.getByLabel('Prompt (optional)').fill(options.prompt);
     await this.page.getByRole('button', { name: 'Transcribe' }).click();
+  }
+
+  /** Waits for the live transcript to finish, then opens its page; returns the transcript id. */
+  async openTranscript() {
+    await this.page.getByRole('link', { name: 'Open transcript' }).click();
+    await expect(this.page).toHaveURL(/\/transcripts\/[0-9a-f-]{36}$/);
+    return this.page.url().split('/').pop() ?? '';
   }
 
   transcript() {

@@ -62,9 +62,13 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
   let fileStream: Readable | undefined;
   let rejectStarted: (error: AppError) => void = () => undefined;
   let rejectComplete: (error: AppError) => void = () => undefined;
+  const body = Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  // After a refusal the rest of the body is drained unparsed, so that the client reads our answer.
   const fail = (error: AppError) => {
     failure ??= error;
     fileStream?.destroy(failure);
+    body.unpipe(parser);
+    body.resume();
     rejectStarted(failure);
     rejectComplete(failure);
   };
@@ -83,6 +87,8 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
       }
       fileSeen = true;
       fileStream = stream;
+      // Failures reach the reader through `failure`; this keeps a destroyed, unread stream quiet.
+      stream.on('error', () => undefined);
       stream.on('limit', () => fail(tooLarge()));
       resolve({ fileName: info.filename ?? 'audio', stream });
     });
@@ -106,14 +112,11 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
   });
   complete.catch(() => undefined);
 
-  const body = Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>);
   body.on('error', () => fail(new AppError('cancelled:upload', 'The upload was interrupted before the audio was complete.')));
   body.pipe(parser);
 
-  // On an early refusal, the rest of the body is drained (not parsed), so the client can read our answer.
   const refuse = (error: unknown): never => {
-    body.unpipe(parser);
-    body.resume();
+    fail(error instanceof AppError ? error : badRequest('The multipart request is malformed.'));
     throw error;
   };
   const { fileName, stream } = await started.catch(refuse);
@@ -149,8 +152,7 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
         else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
       },
       cancel(reason) {
-        stream.destroy(reason instanceof Error ? reason : undefined);
-        body.destroy();
+        fail(reason instanceof AppError ? reason : new AppError('cancelled:upload', 'The upload was stopped.'));
       },
     },
     { highWaterMark: 0 },

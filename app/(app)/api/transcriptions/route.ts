@@ -27,13 +27,15 @@ export async function POST(request: Request) {
     job = await TranscriptionJob.fromUpload({ userId, upload, clientSignal: request.signal, requestId });
     after(job.finished);
     await job.ready;
+    // Fields may follow the file (the OpenAI SDK sends them last): answer with all of them known.
+    const { options } = await upload.complete;
 
-    if (upload.options.stream) {
+    if (options.stream) {
       return new Response(eventStreamOf(job), { headers: SSE_HEADERS });
     }
     const result = await job.finished;
     if (!result.ok) return result.error.toResponse({ id: job.id });
-    return upload.options.response_format === 'text'
+    return options.response_format === 'text'
       ? new Response(result.text, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
       : Response.json({ id: job.id, text: result.text });
   } catch (error) {
