@@ -4,6 +4,9 @@ import {
   APP_BASE_URL,
   APP_PORT,
   E2E_DATA_DIR,
+  E2E_ENGINE_DATA_DIR,
+  ENGINE_APP_BASE_URL,
+  ENGINE_APP_PORT,
   FAKE_UPSTREAM_API_KEY,
   FAKE_UPSTREAM_URL,
 } from './e2e/support/constants';
@@ -11,7 +14,16 @@ import {
 // Workers re-evaluate this file while the app is running: only the runner process may wipe.
 if (process.env.TEST_WORKER_INDEX === undefined) {
   rmSync(E2E_DATA_DIR, { recursive: true, force: true });
+  rmSync(E2E_ENGINE_DATA_DIR, { recursive: true, force: true });
 }
+
+/** Specs for the app instance that uses its built-in offline engine (file names only, not folders). */
+const ENGINE_SPECS = /(^|[\\/])engine[^\\/]*\.spec\.ts$/;
+
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+};
 
 export default defineConfig({
   testDir: 'e2e',
@@ -25,39 +37,48 @@ export default defineConfig({
     baseURL: APP_BASE_URL,
   },
   projects: [
+    { name: 'chromium', testIgnore: ENGINE_SPECS, use: { launchOptions } },
+    { name: 'engine', testMatch: ENGINE_SPECS, use: { baseURL: ENGINE_APP_BASE_URL, launchOptions } },
+  ],
+  // Started one after the other: the second serves the build the first one made.
+  webServer: [
     {
-      name: 'chromium',
-      use: {
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-          args: [
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
-        },
+      command: `npm run build && npx next start -p ${APP_PORT} -H 127.0.0.1`,
+      url: `${APP_BASE_URL}/sign-in`,
+      timeout: 300_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'pipe',
+      // App env for e2e: a throwaway data dir, the fake upstream (started in global-setup) with its
+      // canary key, a short idle timeout so stalled-stream tests finish fast, and Auth.js settings
+      // that `next start` needs outside Vercel (AUTH_TRUST_HOST, else every auth call is a 500).
+      env: {
+        DATA_DIR: E2E_DATA_DIR,
+        TRANSCRIBE_BASE_URL: FAKE_UPSTREAM_URL,
+        TRANSCRIBE_API_KEY: FAKE_UPSTREAM_API_KEY,
+        TRANSCRIBE_IDLE_TIMEOUT_MS: '3000',
+        AUTH_SECRET: 'e2e-secret-not-for-production-0123456789abcdef',
+        AUTH_TRUST_HOST: 'true',
+        NODE_ENV: 'production',
+      },
+    },
+    {
+      command: `npx next start -p ${ENGINE_APP_PORT} -H 127.0.0.1`,
+      url: `${ENGINE_APP_BASE_URL}/sign-in`,
+      timeout: 60_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'pipe',
+      // No upstream (also when the runner's environment has one): the app uses its offline engine
+      // on loopback, which needs PORT to find itself; one recognition at a time, the rest queue.
+      env: {
+        DATA_DIR: E2E_ENGINE_DATA_DIR,
+        TRANSCRIBE_BASE_URL: '',
+        TRANSCRIBE_API_KEY: '',
+        PORT: String(ENGINE_APP_PORT),
+        ENGINE_CONCURRENCY: '1',
+        AUTH_SECRET: 'e2e-engine-secret-not-for-production-0123456789',
+        AUTH_TRUST_HOST: 'true',
+        NODE_ENV: 'production',
       },
     },
   ],
-  webServer: {
-    command: `npm run build && npx next start -p ${APP_PORT} -H 127.0.0.1`,
-    url: `${APP_BASE_URL}/sign-in`,
-    timeout: 300_000,
-    reuseExistingServer: !process.env.CI,
-    stdout: 'pipe',
-    // App env for e2e: a throwaway data dir, the fake upstream (started in global-setup) with its
-    // canary key, a short idle timeout so stalled-stream tests finish fast, and Auth.js settings
-    // that `next start` needs outside Vercel (AUTH_TRUST_HOST, else every auth call is a 500).
-    env: {
-      DATA_DIR: E2E_DATA_DIR,
-      TRANSCRIBE_BASE_URL: FAKE_UPSTREAM_URL,
-      TRANSCRIBE_API_KEY: FAKE_UPSTREAM_API_KEY,
-      TRANSCRIBE_IDLE_TIMEOUT_MS: '3000',
-      AUTH_SECRET: 'e2e-secret-not-for-production-0123456789abcdef',
-      AUTH_TRUST_HOST: 'true',
-      NODE_ENV: 'production',
-    },
-  },
 });

@@ -13,6 +13,7 @@ import { LANGUAGES } from '@/lib/languages';
 
 const ACCEPT = '.mp3,.mp4,.mpeg,.mpga,.m4a,.wav,.webm,.ogg,audio/*';
 const LANGUAGE_OPTIONS = [...LANGUAGES].sort((a, b) => a.name.localeCompare(b.name, 'en'));
+const ENGLISH_ONLY = LANGUAGE_OPTIONS.filter(({ code }) => code === 'en');
 
 type Phase = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -30,7 +31,7 @@ async function problemWith(file: File): Promise<string | null> {
   return null;
 }
 
-export function TranscribeForm({ configured, maxPromptLength }: { configured: boolean; maxPromptLength: number }) {
+export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { configured: boolean; englishOnly: boolean; maxPromptLength: number }) {
   const [file, setFile] = useState<File | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [language, setLanguage] = useState('');
@@ -238,7 +239,7 @@ export function TranscribeForm({ configured, maxPromptLength }: { configured: bo
             </label>
             <select id="language" name="language" value={language} onChange={(event) => setLanguage(event.currentTarget.value)} className={`${inputClasses} pr-8`}>
               <option value="">Auto-detect</option>
-              {LANGUAGE_OPTIONS.map(({ code, name }) => (
+              {(englishOnly ? ENGLISH_ONLY : LANGUAGE_OPTIONS).map(({ code, name }) => (
                 <option key={code} value={code}>
                   {name}
                 </option>

@@ -21,7 +21,7 @@ function partHead(part: Part) {
 function multipart(parts: Part[]) {
   const chunks: Buffer[] = [];
   for (const part of parts) {
-    chunks.push(Buffer.from(partHead(part), 'latin1'));
+    chunks.push(Buffer.from(partHead(part), 'utf8'));
     if ('data' in part) chunks.push(part.data, Buffer.from('\r\n'));
   }
   chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
@@ -250,4 +250,11 @@ test('a client that leaves during the upload aborts the upstream request and lea
   upload.request.destroy();
   upload.response.catch(() => undefined);
   await expect.poll(async () => (await upstreamRequests(marker))[0]?.outcome, { timeout: 10_000 }).toBe('client-aborted');
+});
+
+test('a unicode file name becomes a readable title', async ({ account }) => {
+  const response = await post(account.cookieHeader, multipart([{ name: 'prompt', value: 'fake:delay=0' }, { name: 'file', filename: 'Sitzung – Überblick 会議.mp3', data: fakeAudio(1024) }]));
+  const { id } = (await response.json()) as { id: string };
+  const details = (await (await fetch(`${APP_BASE_URL}/api/transcriptions/${id}`, { headers: { cookie: account.cookieHeader } })).json()) as { title: string };
+  expect(details.title).toBe('Sitzung – Überblick 会議');
 });

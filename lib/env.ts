@@ -4,6 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readOrCreateEngineKey } from '@/lib/engine/key';
+import { ENGINE_MODEL_NAME } from '@/lib/engine/model';
+import { getEngineStatus } from '@/lib/engine/status';
 
 const optionalString = z
   .string()
@@ -18,6 +21,8 @@ const envSchema = z.object({
   TRANSCRIBE_API_KEY: optionalString,
   TRANSCRIBE_MODEL: optionalString,
   TRANSCRIBE_IDLE_TIMEOUT_MS: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(100).optional()),
+  ENGINE_CONCURRENCY: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(1).max(64).optional()),
+  PORT: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(1).max(65_535).optional()),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
   AUTH_GOOGLE_ID: optionalString,
@@ -38,17 +43,48 @@ function loadConfig() {
     dataDir,
     databasePath: sqlitePathFrom(env.DATABASE_URL, dataDir),
     audioDir: path.join(dataDir, 'audio'),
-    transcription: {
-      baseUrl: env.TRANSCRIBE_BASE_URL?.replace(/\/+$/, ''),
-      apiKey: env.TRANSCRIBE_API_KEY,
-      model: env.TRANSCRIBE_MODEL ?? 'vtrix-gpt-4o-transcribe',
-      idleTimeoutMs: env.TRANSCRIBE_IDLE_TIMEOUT_MS ?? 120_000,
-    },
+    transcription: transcriptionConfig(env, dataDir),
     oauth: {
       github: env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET ? { clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET } : undefined,
       google: env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET ? { clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET } : undefined,
     },
     authSecret: env.AUTH_SECRET,
+  };
+}
+
+type TranscriptionConfig = {
+  /** `builtin`: no TRANSCRIBE_BASE_URL, so the app's own offline engine on loopback is the upstream. */
+  engine: 'builtin' | 'external';
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  model: string;
+  idleTimeoutMs: number;
+  /** Engine jobs that may run at once; the rest wait in line. */
+  engineConcurrency: number;
+};
+
+function transcriptionConfig(env: z.infer<typeof envSchema>, dataDir: string): TranscriptionConfig {
+  const common = { idleTimeoutMs: env.TRANSCRIBE_IDLE_TIMEOUT_MS ?? 120_000, engineConcurrency: env.ENGINE_CONCURRENCY ?? 1 };
+  if (env.TRANSCRIBE_BASE_URL) {
+    return {
+      ...common,
+      engine: 'external',
+      baseUrl: env.TRANSCRIBE_BASE_URL.replace(/\/+$/, ''),
+      apiKey: env.TRANSCRIBE_API_KEY,
+      model: env.TRANSCRIBE_MODEL ?? 'vtrix-gpt-4o-transcribe',
+    };
+  }
+  let engineKey: string | undefined;
+  return {
+    ...common,
+    engine: 'builtin',
+    baseUrl: `http://127.0.0.1:${env.PORT ?? 3000}/api/engine/v1`,
+    // Read (or created) on first use, not when the configuration loads.
+    get apiKey() {
+      engineKey ??= readOrCreateEngineKey(dataDir);
+      return engineKey;
+    },
+    model: ENGINE_MODEL_NAME,
   };
 }
 
@@ -67,9 +103,13 @@ export function getConfig(): ServerConfig {
   return cached;
 }
 
-/** The transcription service is usable only with both a base URL and a key. */
+/**
+ * Whether transcription can work: an external service with both a base URL and a key, or the
+ * built-in engine with its programs installed.
+ */
 export function isTranscriptionConfigured() {
-  const { baseUrl, apiKey } = getConfig().transcription;
+  const { engine, baseUrl, apiKey } = getConfig().transcription;
+  if (engine === 'builtin') return getEngineStatus().available;
   return Boolean(baseUrl && apiKey);
 }
 

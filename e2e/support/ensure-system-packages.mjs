@@ -1,11 +1,13 @@
 // Runs before `playwright test`: Playwright must not download browsers here, so it uses Debian's
-// Chromium, and the tests need ffmpeg. Installs both when possible, else explains how.
-import { accessSync, constants } from 'node:fs';
+// Chromium; the tests need ffmpeg, and the offline-engine tests PocketSphinx, its English model and
+// its test recordings. Installs them when possible, else explains how.
+import { accessSync, constants, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const installCommand = 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium ffmpeg';
+const packages = ['chromium', 'ffmpeg', 'pocketsphinx', 'pocketsphinx-en-us', 'pocketsphinx-testdata'];
+const installCommand = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${packages.join(' ')}`;
 
 function isExecutable(filePath) {
   try {
@@ -25,6 +27,9 @@ function missingPackages() {
   const missing = [];
   if (!isExecutable(chromiumPath)) missing.push('chromium');
   if (findOnPath('ffmpeg') === null) missing.push('ffmpeg');
+  if (findOnPath('pocketsphinx_continuous') === null) missing.push('pocketsphinx');
+  if (!existsSync('/usr/share/pocketsphinx/model/en-us/en-us.lm.bin')) missing.push('pocketsphinx-en-us');
+  if (!existsSync('/usr/share/pocketsphinx/test/data/goforward.raw')) missing.push('pocketsphinx-testdata');
   return missing;
 }
 
@@ -49,7 +54,7 @@ if (missing.length > 0) {
     process.exit(1);
   }
   run('apt-get', ['update']);
-  run('apt-get', ['install', '-y', 'chromium', 'ffmpeg']);
+  run('apt-get', ['install', '-y', ...missing]);
   const stillMissing = missingPackages();
   if (stillMissing.length > 0) {
     console.error(

@@ -49,6 +49,8 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
   try {
     parser = busboy({
       headers: { 'content-type': contentType },
+      // Browsers send file names as raw UTF-8.
+      defParamCharset: 'utf8',
       limits: { files: 1, fields: 20, parts: 24, fieldSize: 16 * 1024, fieldNameSize: 100, headerPairs: 20, fileSize: MAX_AUDIO_BYTES },
     });
   } catch {

@@ -258,7 +258,7 @@ export class TranscriptionJob {
       let input: AttemptInput | undefined;
       try {
         input = await inputFor(attempt);
-        const events = await openTranscription({ ...input, format, signal: this.signal, requestId: this.requestId });
+        const events = await openTranscription({ ...input, format, signal: this.signal, requestId: this.requestId, onActivity: () => this.touch() });
         this.markReady();
         this.touch();
         for await (const event of events) {

@@ -15,10 +15,13 @@ export const streamError = (message: string) => new AppError('upstream:stream', 
 /**
  * The upstream's SSE body as validated events. Accepts `data: [DONE]` and errors sent as
  * `event: error` or as a payload with an `error` field; ignores event types it does not know.
- * Ends after the done event; a body that ends before it is an error.
+ * Ends after the done event; a body that ends before it is an error. Comments (keep-alives,
+ * queue notes) are not events, but `onComment` hears them as signs of life.
  */
-export async function* readUpstreamEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<UpstreamEvent> {
-  const events = body.pipeThrough(new TextDecoderStream() as TransformStream<Uint8Array, string>).pipeThrough(new EventSourceParserStream());
+export async function* readUpstreamEvents(body: ReadableStream<Uint8Array>, onComment?: () => void): AsyncGenerator<UpstreamEvent> {
+  const events = body
+    .pipeThrough(new TextDecoderStream() as TransformStream<Uint8Array, string>)
+    .pipeThrough(new EventSourceParserStream({ onComment }));
   for await (const message of events) {
     if (message.data === '[DONE]') continue;
     if (message.event === 'error') throw streamError('The transcription service reported an error while transcribing.');

@@ -36,13 +36,16 @@ async function readErrorCode(response: Response): Promise<string | undefined> {
   }
 }
 
-function errorForStatus(status: number, retryAfter: number | undefined): AppError {
+function errorForStatus(status: number, upstreamCode: string | undefined, retryAfter: number | undefined): AppError {
   if (status === 401 || status === 403) {
     return new AppError('upstream:auth', 'The transcription service refused this server’s credentials. The operator needs to check TRANSCRIBE_API_KEY.');
   }
   if (status === 413) return new AppError('payload_too_large:upstream', 'The transcription service refused this file as too large.');
   if (status === 429) {
     return new AppError('rate_limit:upstream', 'The transcription service is busy right now. Try again in a minute.', { retryAfterSeconds: retryAfter ?? 60 });
+  }
+  if (upstreamCode === 'unsupported_language') {
+    return new AppError('bad_request:language', 'This transcription service does not support the chosen language. Choose another language or Auto-detect.');
   }
   if (status >= 500) return new AppError('upstream:unavailable', 'The transcription service is having trouble right now. Try again in a few minutes.');
   return new AppError('upstream:rejected', 'The transcription service could not process this audio. Check that it is a valid recording.');
@@ -71,6 +74,7 @@ export async function openTranscription({
   lateOptions,
   signal,
   requestId,
+  onActivity,
 }: {
   audio: ReadableStream<Uint8Array>;
   format: AudioFormat;
@@ -78,6 +82,8 @@ export async function openTranscription({
   lateOptions?: () => Promise<UpstreamOptions>;
   signal: AbortSignal;
   requestId: string;
+  /** Hears upstream SSE comments: a queue or keep-alive note is progress for idle timeouts. */
+  onActivity?: () => void;
 }): Promise<AsyncGenerator<UpstreamEvent>> {
   const { baseUrl, apiKey, model } = getConfig().transcription;
   if (!baseUrl || !apiKey) throw new AppError('unavailable:transcription');
@@ -93,7 +99,12 @@ export async function openTranscription({
   try {
     response = await fetch(`${baseUrl}/audio/transcriptions`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, Accept: 'text/event-stream' },
+      headers: {
+        Authorization: `Bearer ${apiKey}`,
+        'Content-Type': `multipart/form-data; boundary=${boundary}`,
+        Accept: 'text/event-stream',
+        'X-Client-Request-Id': requestId,
+      },
       body,
       duplex: 'half',
       signal,
@@ -106,21 +117,22 @@ export async function openTranscription({
 
   const upstreamRequestId = response.headers.get('x-request-id') ?? undefined;
   if (!response.ok) {
-    const error = errorForStatus(response.status, retryAfterSeconds(response.headers.get('retry-after')));
-    log.warn('upstream.error', { requestId, upstreamRequestId, status: response.status, upstreamCode: await readErrorCode(response) });
+    const upstreamCode = await readErrorCode(response);
+    const error = errorForStatus(response.status, upstreamCode, retryAfterSeconds(response.headers.get('retry-after')));
+    log.warn('upstream.error', { requestId, upstreamRequestId, status: response.status, upstreamCode });
     if (error.code === 'upstream:auth') log.error('upstream.misconfigured', { hint: 'TRANSCRIBE_API_KEY was refused by the upstream' });
     throw error;
   }
   log.info('upstream.response', { requestId, upstreamRequestId, status: response.status });
-  return eventsOf(response);
+  return eventsOf(response, onActivity);
 }
 
-async function* eventsOf(response: Response): AsyncGenerator<UpstreamEvent> {
+async function* eventsOf(response: Response, onActivity?: () => void): AsyncGenerator<UpstreamEvent> {
   const contentType = response.headers.get('content-type') ?? '';
   if (!response.body) throw new AppError('upstream:stream', 'The transcription service sent an empty answer.');
   if (contentType.includes('text/event-stream')) {
     try {
-      yield* readUpstreamEvents(response.body);
+      yield* readUpstreamEvents(response.body, onActivity);
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw new AppError('upstream:interrupted', 'The connection to the transcription service broke before the transcript was complete. Your audio is kept; try again.', { cause: error });

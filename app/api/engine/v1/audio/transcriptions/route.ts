@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { sniffAudioFormat } from '@/lib/audio/format';
+import { EngineError, engineErrors } from '@/lib/engine/errors';
+import { bearerMatches } from '@/lib/engine/key';
+import { canDecode } from '@/lib/engine/recognizer';
+import { ENGINE_SSE_HEADERS, engineEventStream, engineResultResponse, logFailure } from '@/lib/engine/response';
+import { ENGLISH, engineFieldsSchema } from '@/lib/engine/schema';
+import { getEngineStatus } from '@/lib/engine/status';
+import { transcribeFile } from '@/lib/engine/transcribe';
+import { receiveEngineUpload, type EngineUpload } from '@/lib/engine/upload';
+import { getConfig } from '@/lib/env';
+import { log } from '@/lib/log';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/**
+ * The built-in offline engine, an OpenAI-compatible `POST /audio/transcriptions`. The app's
+ * upstream client calls it over loopback like any other upstream; it authenticates by its own
+ * generated key, not by a session.
+ */
+export async function POST(request: Request) {
+  const requestId = /^[\w.:-]{1,128}$/.exec(request.headers.get('x-client-request-id') ?? '')?.[0] ?? randomUUID();
+  const headers = { 'x-request-id': requestId };
+  const { engine, apiKey } = getConfig().transcription;
+  if (engine !== 'builtin' || !apiKey) return engineErrors.disabled().toResponse(headers);
+  if (!bearerMatches(request.headers.get('authorization'), apiKey)) return engineErrors.invalidKey().toResponse(headers);
+  const status = getEngineStatus();
+  if (!status.available) return engineErrors.unavailable(status.missing).toResponse(headers);
+
+  let upload: EngineUpload;
+  try {
+    upload = await receiveEngineUpload(request, request.signal);
+  } catch (error) {
+    return failure(error, requestId, headers, request.signal);
+  }
+  let handedOff = false;
+  try {
+    const { file } = upload;
+    if (!file) return engineErrors.missingFile().toResponse(headers);
+    const fields = engineFieldsSchema.safeParse(upload.fields);
+    if (!fields.success) {
+      const issue = fields.error.issues[0];
+      return engineErrors.invalidField(String(issue?.path[0] ?? 'body'), issue?.message ?? 'Invalid request.').toResponse(headers);
+    }
+    const { language, stream, response_format: format } = fields.data;
+    if (language && !ENGLISH.has(language)) return engineErrors.unsupportedLanguage(language).toResponse(headers);
+    if (file.bytes === 0 || !sniffAudioFormat(file.head)) return engineErrors.notAudio().toResponse(headers);
+    if (!(await canDecode(file.path, request.signal))) return engineErrors.undecodable().toResponse(headers);
+
+    if (stream) {
+      handedOff = true;
+      const body = engineEventStream({
+        requestId,
+        requestSignal: request.signal,
+        cleanup: upload.dispose,
+        run: async (events, signal) => {
+          const result = await transcribeFile({
+            requestId,
+            file: file.path,
+            signal,
+            onPosition: (position) => events.comment(`waiting ${position}`),
+            onDelta: (delta) => events.send({ type: 'transcript.text.delta', delta }),
+          });
+          events.send({ type: 'transcript.text.done', ...result });
+        },
+      });
+      return new Response(body, { headers: { ...ENGINE_SSE_HEADERS, ...headers } });
+    }
+    const result = await transcribeFile({ requestId, file: file.path, signal: request.signal });
+    return engineResultResponse(result, format, headers);
+  } catch (error) {
+    return failure(error, requestId, headers, request.signal);
+  } finally {
+    if (!handedOff) await upload.dispose();
+  }
+}
+
+function failure(error: unknown, requestId: string, headers: Record<string, string>, signal: AbortSignal) {
+  if (signal.aborted) log.info('engine.aborted', { requestId });
+  else logFailure(requestId, error);
+  return (error instanceof EngineError ? error : engineErrors.recognizerFailed()).toResponse(headers);
+}

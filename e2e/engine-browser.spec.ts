@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TranscribePage } from './support/test';
+import { CONTAINERS, type EngineClips, expect, GO_FORWARD, makeEngineClips, test, THREE_UTTERANCES } from './support/engine';
+
+// The app with no upstream configured: uploads in the browser are transcribed by its own offline engine.
+let clipsDirectory: string;
+let clips: EngineClips;
+test.beforeAll(() => {
+  clipsDirectory = mkdtempSync(path.join(tmpdir(), 'engine-clips-'));
+  clips = makeEngineClips(clipsDirectory);
+});
+test.afterAll(() => {
+  if (clipsDirectory) rmSync(clipsDirectory, { recursive: true, force: true });
+});
+
+const mimeTypes = { mp3: 'audio/mpeg', m4a: 'audio/mp4', webm: 'audio/webm', wav: 'audio/wav' } as const;
+const upload = (file: string, mimeType: string) => ({ name: path.basename(file), mimeType, buffer: readFileSync(file) });
+
+for (const container of CONTAINERS) {
+  test(`a ${container} upload is transcribed by the offline engine`, async ({ page }) => {
+    const transcribe = new TranscribePage(page);
+    await transcribe.goto();
+    await transcribe.transcribe(upload(clips[container], mimeTypes[container]));
+    await expect(transcribe.transcript()).toContainText(GO_FORWARD, { timeout: 30_000 });
+  });
+}
+
+test('the transcript appears utterance by utterance while the engine recognises', async ({ page }) => {
+  const transcribe = new TranscribePage(page);
+  await transcribe.goto();
+  const seenTexts = new Set<string>();
+  const sampler = setInterval(() => {
+    transcribe
+      .transcript()
+      .textContent({ timeout: 50 })
+      .then((text) => text && seenTexts.add(text.replace(/\s+/g, ' ').trim()))
+      .catch(() => undefined);
+  }, 20);
+  await transcribe.transcribe(upload(clips.threeUtterances, 'audio/webm'), { language: 'en' });
+  const fullText = THREE_UTTERANCES.join(' ');
+  await expect(transcribe.transcript()).toContainText(fullText, { timeout: 30_000 });
+  clearInterval(sampler);
+  const partial = [...seenTexts].find((text) => text.includes(THREE_UTTERANCES[0] ?? '') && !text.includes(THREE_UTTERANCES[2] ?? ''));
+  expect(partial, `texts seen: ${JSON.stringify([...seenTexts])}`).toBeDefined();
+});
+
+// Needs the upstream client to map the engine's 400 `unsupported_language` to its own message
+// (today every upstream 400 becomes the generic "could not process this audio").
+test.fixme('choosing another language than English says the offline engine knows English only', async ({ page }) => {
+  const transcribe = new TranscribePage(page);
+  await transcribe.goto();
+  await transcribe.transcribe(upload(clips.mp3, 'audio/mpeg'), { language: 'fr' });
+  // Filtered: Next's route announcer is a role=alert too.
+  await expect(page.getByRole('alert').filter({ hasText: 'English' })).toBeVisible({ timeout: 20_000 });
+});

@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test as base, expect } from '@playwright/test';
+import { E2E_ENGINE_DATA_DIR } from './constants';
+import { registerAccount, type Account } from './test';
+
+/** Debian's pocketsphinx-testdata: real recordings whose words the engine recognises exactly. */
+const TESTDATA = '/usr/share/pocketsphinx/test/data';
+export const GO_FORWARD = 'go forward ten meters';
+/** go forward ten meters + go somewhere and do something + thirty three four or six ninety two */
+export const THREE_UTTERANCES = ['go forward ten meters', 'go somewhere and do something', 'thirty three four or six ninety two'];
+
+export const CONTAINERS = ['mp3', 'm4a', 'webm', 'wav'] as const;
+type Container = (typeof CONTAINERS)[number];
+export type EngineClips = Record<Container, string> & { threeUtterances: string };
+
+const encoderFor: Record<Container, string[]> = {
+  mp3: ['-c:a', 'libmp3lame', '-b:a', '32k'],
+  m4a: ['-c:a', 'aac', '-b:a', '32k'],
+  webm: ['-c:a', 'libopus', '-b:a', '24k'],
+  wav: ['-c:a', 'pcm_s16le'],
+};
+
+function encode(rawFile: string, container: Container, output: string) {
+  const input = ['-f', 's16le', '-ar', '16000', '-ac', '1', '-i', rawFile];
+  execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...input, ...encoderFor[container], output]);
+  return output;
+}
+
+/** The "go forward ten meters" clip in each container, and a three-utterance clip, made with ffmpeg. */
+export function makeEngineClips(directory: string): EngineClips {
+  const goForward = path.join(TESTDATA, 'goforward.raw');
+  const three = path.join(directory, 'three.raw');
+  writeFileSync(three, Buffer.concat(['goforward.raw', 'something.raw', 'numbers.raw'].map((name) => readFileSync(path.join(TESTDATA, name)))));
+  const clips = Object.fromEntries(CONTAINERS.map((container) => [container, encode(goForward, container, path.join(directory, `go-forward.${container}`))]));
+  return { ...(clips as Record<Container, string>), threeUtterances: encode(three, 'webm', path.join(directory, 'three-utterances.webm')) };
+}
+
+/** Where the engine instance keeps its data (the engine key); overridable to run against a dev server. */
+export const engineDataDir = () => process.env.E2E_ENGINE_DATA_DIR ?? E2E_ENGINE_DATA_DIR;
+
+export const engineUrl = (baseURL: string) => `${baseURL}/api/engine/v1/audio/transcriptions`;
+
+/** The engine's generated key, as the app itself reads it (created on first use). */
+export async function readEngineKey(baseURL: string): Promise<string> {
+  const keyFile = path.join(engineDataDir(), 'engine-key');
+  if (!existsSync(keyFile)) await fetch(engineUrl(baseURL), { method: 'POST' });
+  return readFileSync(keyFile, 'utf8').trim();
+}
+
+export function audioForm(file: string, fields: Record<string, string> = {}) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries({ model: 'pocketsphinx-en-us', ...fields })) form.append(name, value);
+  form.append('file', new Blob([readFileSync(file)]), path.basename(file));
+  return form;
+}
+
+export type TimedLine = { at: number; line: string };
+
+/** Every non-empty SSE line of a response with the time it arrived (ms since `since`). */
+export async function readTimedLines(response: Response, since: number): Promise<TimedLine[]> {
+  const lines: TimedLine[] = [];
+  const decoder = new TextDecoder();
+  let pending = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    pending += decoder.decode(chunk, { stream: true });
+    const parts = pending.split('\n');
+    pending = parts.pop() ?? '';
+    for (const line of parts) if (line.trim()) lines.push({ at: Date.now() - since, line });
+  }
+  return lines;
+}
+
+export function dataEvents(lines: TimedLine[]) {
+  return lines.filter(({ line }) => line.startsWith('data: ')).map(({ at, line }) => ({ at, event: JSON.parse(line.slice(6)) as Record<string, unknown> }));
+}
+
+/** Browser tests on the engine instance, signed in with an account of that instance (the default fixture signs up on the other app). */
+export const test = base.extend<object, { engineAccount: Account }>({
+  engineAccount: [
+    async ({ browser }, use, workerInfo) => use(await registerAccount(browser, `engine-w${workerInfo.workerIndex}`, String(workerInfo.project.use.baseURL))),
+    { scope: 'worker' },
+  ],
+  storageState: async ({ engineAccount }, use) => use(engineAccount.storageStatePath),
+});
+
+export { expect };
