@@ -46,12 +46,21 @@ test('the transcript appears utterance by utterance while the engine recognises'
   expect(partial, `texts seen: ${JSON.stringify([...seenTexts])}`).toBeDefined();
 });
 
-// Needs the upstream client to map the engine's 400 `unsupported_language` to its own message
-// (today every upstream 400 becomes the generic "could not process this audio").
-test.fixme('choosing another language than English says the offline engine knows English only', async ({ page }) => {
+test('the offline engine is labelled honestly and offers English only', async ({ page }) => {
   const transcribe = new TranscribePage(page);
   await transcribe.goto();
-  await transcribe.transcribe(upload(clips.mp3, 'audio/mpeg'), { language: 'fr' });
-  // Filtered: Next's route announcer is a role=alert too.
-  await expect(page.getByRole('alert').filter({ hasText: 'English' })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('status').filter({ hasText: 'Offline engine — basic accuracy, English' })).toBeVisible();
+  await expect(page.getByRole('status')).toContainText('TRANSCRIBE_BASE_URL');
+  const options = await page.getByLabel('Language').locator('option').allTextContents();
+  expect(options).toEqual(['Auto-detect', 'English']);
+});
+
+test('an API client asking the engine for another language gets a clear refusal', async ({ page }) => {
+  const transcribe = new TranscribePage(page);
+  await transcribe.goto();
+  const response = await page.request.post('/api/transcriptions', {
+    multipart: { language: 'fr', file: upload(clips.mp3, 'audio/mpeg') },
+  });
+  expect(response.status()).toBe(400);
+  expect(await response.json()).toMatchObject({ error: { code: 'bad_request:language', message: expect.stringContaining('language') } });
 });
