@@ -205,7 +205,6 @@ export class TranscriptionJob {
     transcription.catch(() => undefined);
     try {
       await ingested;
-      this.uploadComplete = true;
       this.markReady();
     } catch (error) {
       this.abortController.abort(error);
@@ -236,7 +235,10 @@ export class TranscriptionJob {
       if (this.signal.aborted) throw this.signal.reason;
       storeFeed.close();
       upstreamFeed.close();
-      const [{ bytes }, { options }] = await Promise.all([stored, upload.complete]);
+      const { options } = await upload.complete;
+      // The client has sent everything: from here on its going away no longer stops the work.
+      this.uploadComplete = true;
+      const { bytes } = await stored;
       await updateTranscriptProgress({ id: this.id, userId: this.userId, text: this.text, audioBytes: bytes });
       return options;
     } catch (error) {
