@@ -1,21 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { expect, test } from '@playwright/test';
-import { audioForm, CONTAINERS, dataEvents, type EngineClips, engineUrl, GO_FORWARD, makeEngineClips, readEngineKey, readTimedLines, THREE_UTTERANCES } from './support/engine';
+import { audioForm, CONTAINERS, dataEvents, engineUrl, expect, GO_FORWARD, readEngineKey, readTimedLines, test, THREE_UTTERANCES } from './support/engine';
 import { fixturePath } from './support/test';
 
 // The built-in engine's own contract, over HTTP as the app's upstream client (or any OpenAI client) uses it.
-let clipsDirectory: string;
-let clips: EngineClips;
-test.beforeAll(() => {
-  clipsDirectory = mkdtempSync(path.join(tmpdir(), 'engine-clips-'));
-  clips = makeEngineClips(clipsDirectory);
-});
-test.afterAll(() => {
-  if (clipsDirectory) rmSync(clipsDirectory, { recursive: true, force: true });
-});
-
 const post = async (baseURL: string, form: FormData, key?: string) =>
   fetch(engineUrl(baseURL), { method: 'POST', body: form, headers: key === undefined ? {} : { Authorization: `Bearer ${key}` } });
 
@@ -23,7 +9,7 @@ const errorShape = (code: string | null, param: string | null = null) => ({
   error: { message: expect.any(String), type: 'invalid_request_error', param, code },
 });
 
-test('refuses a missing or wrong key with a 401 in the upstream error shape', async ({ baseURL }) => {
+test('refuses a missing or wrong key with a 401 in the upstream error shape', async ({ baseURL, clips }) => {
   const key = await readEngineKey(String(baseURL));
   for (const wrongKey of [undefined, 'sk-wrong', `${key}x`, key.slice(0, -1)]) {
     const response = await post(String(baseURL), audioForm(clips.mp3), wrongKey);
@@ -33,7 +19,7 @@ test('refuses a missing or wrong key with a 401 in the upstream error shape', as
   }
 });
 
-test('400 for a missing file, for a file that is not audio, and for a language other than English', async ({ baseURL }) => {
+test('400 for a missing file, for a file that is not audio, and for a language other than English', async ({ baseURL, clips }) => {
   const key = await readEngineKey(String(baseURL));
   const noFile = new FormData();
   noFile.append('model', 'pocketsphinx-en-us');
@@ -57,7 +43,7 @@ test('400 for a missing file, for a file that is not audio, and for a language o
 });
 
 for (const container of CONTAINERS) {
-  test(`recognises real speech in ${container}: JSON with the duration`, async ({ baseURL }) => {
+  test(`recognises real speech in ${container}: JSON with the duration`, async ({ baseURL, clips }) => {
     const key = await readEngineKey(String(baseURL));
     const response = await post(String(baseURL), audioForm(clips[container], { language: 'en' }), key);
     expect(response.status).toBe(200);
@@ -65,7 +51,7 @@ for (const container of CONTAINERS) {
   });
 }
 
-test('response_format=text answers plain text', async ({ baseURL }) => {
+test('response_format=text answers plain text', async ({ baseURL, clips }) => {
   const key = await readEngineKey(String(baseURL));
   const response = await post(String(baseURL), audioForm(clips.m4a, { response_format: 'text' }), key);
   expect(response.status).toBe(200);
@@ -73,7 +59,7 @@ test('response_format=text answers plain text', async ({ baseURL }) => {
   expect((await response.text()).trim()).toBe(GO_FORWARD);
 });
 
-test('stream=true sends each utterance as a delta while it recognises, then the done event', async ({ baseURL }) => {
+test('stream=true sends each utterance as a delta while it recognises, then the done event', async ({ baseURL, clips }) => {
   const key = await readEngineKey(String(baseURL));
   const startedAt = Date.now();
   const response = await post(String(baseURL), audioForm(clips.threeUtterances, { stream: 'true' }), key);
@@ -89,7 +75,7 @@ test('stream=true sends each utterance as a delta while it recognises, then the 
   expect((deltas.at(-1)?.at ?? 0) - (deltas[0]?.at ?? 0)).toBeGreaterThan(500);
 });
 
-test('three requests at once all finish, one recognised at a time (ENGINE_CONCURRENCY=1)', async ({ baseURL }) => {
+test('three requests at once all finish, one recognised at a time (ENGINE_CONCURRENCY=1)', async ({ baseURL, clips }) => {
   const key = await readEngineKey(String(baseURL));
   const startedAt = Date.now();
   const runs = await Promise.all(

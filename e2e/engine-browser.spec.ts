@@ -1,25 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TranscribePage } from './support/test';
-import { CONTAINERS, type EngineClips, expect, GO_FORWARD, makeEngineClips, test, THREE_UTTERANCES } from './support/engine';
+import { CONTAINERS, expect, GO_FORWARD, test, THREE_UTTERANCES } from './support/engine';
 
 // The app with no upstream configured: uploads in the browser are transcribed by its own offline engine.
-let clipsDirectory: string;
-let clips: EngineClips;
-test.beforeAll(() => {
-  clipsDirectory = mkdtempSync(path.join(tmpdir(), 'engine-clips-'));
-  clips = makeEngineClips(clipsDirectory);
-});
-test.afterAll(() => {
-  if (clipsDirectory) rmSync(clipsDirectory, { recursive: true, force: true });
-});
-
 const mimeTypes = { mp3: 'audio/mpeg', m4a: 'audio/mp4', webm: 'audio/webm', wav: 'audio/wav' } as const;
 const upload = (file: string, mimeType: string) => ({ name: path.basename(file), mimeType, buffer: readFileSync(file) });
 
 for (const container of CONTAINERS) {
-  test(`a ${container} upload is transcribed by the offline engine`, async ({ page }) => {
+  test(`a ${container} upload is transcribed by the offline engine`, async ({ page, clips }) => {
     const transcribe = new TranscribePage(page);
     await transcribe.goto();
     await transcribe.transcribe(upload(clips[container], mimeTypes[container]));
@@ -27,35 +16,29 @@ for (const container of CONTAINERS) {
   });
 }
 
-test('the transcript appears utterance by utterance while the engine recognises', async ({ page }) => {
+test('the transcript appears utterance by utterance while the engine recognises', async ({ page, clips }) => {
   const transcribe = new TranscribePage(page);
   await transcribe.goto();
-  const seenTexts = new Set<string>();
-  const sampler = setInterval(() => {
-    transcribe
-      .transcript()
-      .textContent({ timeout: 50 })
-      .then((text) => text && seenTexts.add(text.replace(/\s+/g, ' ').trim()))
-      .catch(() => undefined);
-  }, 20);
+  const stopSampling = transcribe.sampleTranscriptTexts();
   await transcribe.transcribe(upload(clips.threeUtterances, 'audio/webm'), { language: 'en' });
   const fullText = THREE_UTTERANCES.join(' ');
   await expect(transcribe.transcript()).toContainText(fullText, { timeout: 30_000 });
-  clearInterval(sampler);
-  const partial = [...seenTexts].find((text) => text.includes(THREE_UTTERANCES[0] ?? '') && !text.includes(THREE_UTTERANCES[2] ?? ''));
-  expect(partial, `texts seen: ${JSON.stringify([...seenTexts])}`).toBeDefined();
+  const seenTexts = stopSampling();
+  const partial = seenTexts.find((text) => text.includes(THREE_UTTERANCES[0] ?? '') && !text.includes(THREE_UTTERANCES[2] ?? ''));
+  expect(partial, `texts seen: ${JSON.stringify(seenTexts)}`).toBeDefined();
 });
 
 test('the offline engine is labelled honestly and offers English only', async ({ page }) => {
   const transcribe = new TranscribePage(page);
   await transcribe.goto();
-  await expect(page.getByRole('status').filter({ hasText: 'Offline engine — basic accuracy, English' })).toBeVisible();
-  await expect(page.getByRole('status')).toContainText('TRANSCRIBE_BASE_URL');
+  const notice = page.getByRole('status').filter({ hasText: 'Offline engine — basic accuracy, English' });
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText('TRANSCRIBE_BASE_URL');
   const options = await page.getByLabel('Language').locator('option').allTextContents();
   expect(options).toEqual(['Auto-detect', 'English']);
 });
 
-test('an API client asking the engine for another language gets a clear refusal', async ({ page }) => {
+test('an API client asking the engine for another language gets a clear refusal', async ({ page, clips }) => {
   const transcribe = new TranscribePage(page);
   await transcribe.goto();
   const response = await page.request.post('/api/transcriptions', {

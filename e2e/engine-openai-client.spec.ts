@@ -1,25 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import OpenAI, { AuthenticationError, BadRequestError, toFile } from 'openai';
-import { type EngineClips, GO_FORWARD, makeEngineClips, readEngineKey, THREE_UTTERANCES } from './support/engine';
+import { expect, GO_FORWARD, readEngineKey, test, THREE_UTTERANCES } from './support/engine';
 
 // The engine read by OpenAI's official client: proof that it speaks the upstream's wire format.
-let clipsDirectory: string;
-let clips: EngineClips;
-test.beforeAll(() => {
-  clipsDirectory = mkdtempSync(path.join(tmpdir(), 'engine-clips-'));
-  clips = makeEngineClips(clipsDirectory);
-});
-test.afterAll(() => {
-  if (clipsDirectory) rmSync(clipsDirectory, { recursive: true, force: true });
-});
-
 const clientFor = (baseURL: string, apiKey: string) => new OpenAI({ apiKey, baseURL: `${baseURL}/api/engine/v1`, maxRetries: 0 });
 const audio = (file: string) => toFile(readFileSync(file), path.basename(file));
 
-test('the stream parses with the openai client: a delta per utterance, then done with the duration', async ({ baseURL }) => {
+test('the stream parses with the openai client: a delta per utterance, then done with the duration', async ({ baseURL, clips }) => {
   const client = clientFor(String(baseURL), await readEngineKey(String(baseURL)));
   const stream = await client.audio.transcriptions.create({ file: await audio(clips.threeUtterances), model: 'pocketsphinx-en-us', stream: true });
   const events = [];
@@ -32,7 +20,7 @@ test('the stream parses with the openai client: a delta per utterance, then done
   ]);
 });
 
-test('JSON and text answers, and errors as the client’s typed errors', async ({ baseURL }) => {
+test('JSON and text answers, and errors as the client’s typed errors', async ({ baseURL, clips }) => {
   const client = clientFor(String(baseURL), await readEngineKey(String(baseURL)));
   const json = await client.audio.transcriptions.create({ file: await audio(clips.m4a), model: 'pocketsphinx-en-us' });
   expect(json).toEqual({ text: GO_FORWARD, usage: { type: 'duration', seconds: 3 } });

@@ -10,22 +10,14 @@ test('upload → live transcript → history → transcript page → share link 
   const transcribe = new TranscribePage(page);
   await transcribe.goto();
 
-  // Record every text the live region shows, to prove the transcript arrives piece by piece.
-  const seenTexts = new Set<string>();
-  const sampler = setInterval(() => {
-    transcribe
-      .transcript()
-      .textContent({ timeout: 50 })
-      .then((text) => text && seenTexts.add(text.trim()))
-      .catch(() => undefined);
-  }, 20);
-
+  // Every text the live region shows, to prove the transcript arrives piece by piece.
+  const stopSampling = transcribe.sampleTranscriptTexts();
   await transcribe.transcribe('speech.mp3', { prompt: `Names: Verbatim ${marker} fake:delay=120`, language: 'en' });
   await expect(page.getByRole('progressbar', { name: 'Upload progress' })).toBeVisible();
   await expect(transcribe.transcript()).toContainText(FAKE_TRANSCRIPT, { timeout: 20_000 });
-  clearInterval(sampler);
-  const partials = [...seenTexts].filter((text) => text.length > 0 && text !== FAKE_TRANSCRIPT && FAKE_TRANSCRIPT.startsWith(text));
-  expect(partials.length, `partial texts seen: ${JSON.stringify([...seenTexts])}`).toBeGreaterThanOrEqual(2);
+  const seenTexts = stopSampling();
+  const partials = seenTexts.filter((text) => text.length > 0 && text !== FAKE_TRANSCRIPT && FAKE_TRANSCRIPT.startsWith(text));
+  expect(partials.length, `partial texts seen: ${JSON.stringify(seenTexts)}`).toBeGreaterThanOrEqual(2);
 
   // The upstream got our model, the allowed fields, the audio unchanged and a name matching its container.
   const [received] = await upstreamRequests(marker);

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { E2E_ENGINE_DATA_DIR } from './constants';
@@ -29,7 +30,7 @@ function encode(rawFile: string, container: Container, output: string) {
 }
 
 /** The "go forward ten meters" clip in each container, and a three-utterance clip, made with ffmpeg. */
-export function makeEngineClips(directory: string): EngineClips {
+function makeEngineClips(directory: string): EngineClips {
   const goForward = path.join(TESTDATA, 'goforward.raw');
   const three = path.join(directory, 'three.raw');
   writeFileSync(three, Buffer.concat(['goforward.raw', 'something.raw', 'numbers.raw'].map((name) => readFileSync(path.join(TESTDATA, name)))));
@@ -77,7 +78,19 @@ export function dataEvents(lines: TimedLine[]) {
 }
 
 /** Browser tests on the engine instance, signed in with an account of that instance (the default fixture signs up on the other app). */
-export const test = base.extend<object, { engineAccount: Account }>({
+export const test = base.extend<object, { engineAccount: Account; clips: EngineClips }>({
+  // Made once per worker with ffmpeg, removed when the worker ends.
+  clips: [
+    async ({}, use) => {
+      const directory = mkdtempSync(path.join(tmpdir(), 'engine-clips-'));
+      try {
+        await use(makeEngineClips(directory));
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
+    },
+    { scope: 'worker' },
+  ],
   engineAccount: [
     async ({ browser }, use, workerInfo) => use(await registerAccount(browser, `engine-w${workerInfo.workerIndex}`, String(workerInfo.project.use.baseURL))),
     { scope: 'worker' },

@@ -75,6 +75,21 @@ export class TranscribePage {
     return this.page.url().split('/').pop() ?? '';
   }
 
+  /** Samples the live transcript as it grows; the returned function stops and gives every distinct text seen. */
+  sampleTranscriptTexts() {
+    const seen = new Set<string>();
+    const timer = setInterval(() => {
+      this.transcript()
+        .textContent({ timeout: 50 })
+        .then((text) => text && seen.add(text.replace(/\s+/g, ' ').trim()))
+        .catch(() => undefined);
+    }, 20);
+    return () => {
+      clearInterval(timer);
+      return [...seen];
+    };
+  }
+
   transcript() {
     return this.page.getByRole('region', { name: 'Transcript', exact: true });
   }
