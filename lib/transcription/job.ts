@@ -19,6 +19,7 @@ import type { TranscriptEvent } from './events';
 import type { IncomingUpload } from './incoming';
 import { createPushStream } from './push-stream';
 import { openTranscription, retryDelayMs, type UpstreamOptions } from './upstream';
+import { queuePositionOf } from './upstream-events';
 
 const MAX_ATTEMPTS = 3;
 const PROGRESS_SAVE_INTERVAL_MS = 500;
@@ -178,6 +179,13 @@ export class TranscriptionJob {
     this.idleTimer.unref();
   }
 
+  /** An upstream comment is a sign of life; a queue note is worth showing. */
+  private hear(comment: string) {
+    this.touch();
+    const position = queuePositionOf(comment);
+    if (position !== undefined) this.emit({ type: 'transcript.waiting', position });
+  }
+
   private async runUpload(upload: IncomingUpload, clientSignal: AbortSignal): Promise<string> {
     const onClientGone = () => {
       if (!this.uploadComplete) this.abortController.abort(new AppError('cancelled:upload', 'The upload was interrupted before the audio was complete.'));
@@ -260,7 +268,7 @@ export class TranscriptionJob {
       let input: AttemptInput | undefined;
       try {
         input = await inputFor(attempt);
-        const events = await openTranscription({ ...input, format, signal: this.signal, requestId: this.requestId, onActivity: () => this.touch() });
+        const events = await openTranscription({ ...input, format, signal: this.signal, requestId: this.requestId, onComment: (comment) => this.hear(comment) });
         this.markReady();
         this.touch();
         for await (const event of events) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readUpstreamEvents, type UpstreamEvent } from './upstream-events';
+import { queuePositionOf, readUpstreamEvents, type UpstreamEvent } from './upstream-events';
 
 /** A body delivered in the given pieces, split wherever the test says. */
 const bodyOf = (...pieces: string[]) =>
@@ -69,5 +69,23 @@ describe('readUpstreamEvents', () => {
 
   it('never repeats the upstream error message to the caller', async () => {
     await expect(readAll(bodyOf('data: {"error":{"message":"key sk-secret invalid"}}\n\n'))).rejects.not.toThrow(/sk-secret/);
+  });
+});
+
+describe('queuePositionOf', () => {
+  it('reads a queue note and ignores other comments', () => {
+    expect(queuePositionOf(' waiting 2')).toBe(2);
+    expect(queuePositionOf('keepalive')).toBeUndefined();
+    expect(queuePositionOf('waiting for godot')).toBeUndefined();
+  });
+
+  it('hands every comment to the listener without yielding it as an event', async () => {
+    const comments: string[] = [];
+    const events: UpstreamEvent[] = [];
+    for await (const event of readUpstreamEvents(bodyOf(': waiting 1\n\n', ': keepalive\n\n', delta('a'), done('a')), (comment) => comments.push(comment.trim()))) {
+      events.push(event);
+    }
+    expect(comments).toEqual(['waiting 1', 'keepalive']);
+    expect(events.map((event) => event.type)).toEqual(['delta', 'done']);
   });
 });

@@ -18,7 +18,7 @@ export const streamError = (message: string) => new AppError('upstream:stream', 
  * Ends after the done event; a body that ends before it is an error. Comments (keep-alives,
  * queue notes) are not events, but `onComment` hears them as signs of life.
  */
-export async function* readUpstreamEvents(body: ReadableStream<Uint8Array>, onComment?: () => void): AsyncGenerator<UpstreamEvent> {
+export async function* readUpstreamEvents(body: ReadableStream<Uint8Array>, onComment?: (comment: string) => void): AsyncGenerator<UpstreamEvent> {
   const events = body
     .pipeThrough(new TextDecoderStream() as TransformStream<Uint8Array, string>)
     .pipeThrough(new EventSourceParserStream({ onComment }));
@@ -43,4 +43,10 @@ export async function* readUpstreamEvents(body: ReadableStream<Uint8Array>, onCo
     }
   }
   throw streamError('The transcription service stopped before the transcript was complete.');
+}
+
+/** A queueing upstream (such as the built-in engine) sends `: waiting N` while N requests are ahead. */
+export function queuePositionOf(comment: string): number | undefined {
+  const match = /^\s*waiting (\d{1,6})\s*$/.exec(comment);
+  return match ? Number(match[1]) : undefined;
 }

@@ -74,7 +74,7 @@ export async function openTranscription({
   lateOptions,
   signal,
   requestId,
-  onActivity,
+  onComment,
 }: {
   audio: ReadableStream<Uint8Array>;
   format: AudioFormat;
@@ -82,8 +82,8 @@ export async function openTranscription({
   lateOptions?: () => Promise<UpstreamOptions>;
   signal: AbortSignal;
   requestId: string;
-  /** Hears upstream SSE comments: a queue or keep-alive note is progress for idle timeouts. */
-  onActivity?: () => void;
+  /** Hears upstream SSE comments: keep-alives and queue notes. */
+  onComment?: (comment: string) => void;
 }): Promise<AsyncGenerator<UpstreamEvent>> {
   const { baseUrl, apiKey, model } = getConfig().transcription;
   if (!baseUrl || !apiKey) throw new AppError('unavailable:transcription');
@@ -124,15 +124,15 @@ export async function openTranscription({
     throw error;
   }
   log.info('upstream.response', { requestId, upstreamRequestId, status: response.status });
-  return eventsOf(response, onActivity);
+  return eventsOf(response, onComment);
 }
 
-async function* eventsOf(response: Response, onActivity?: () => void): AsyncGenerator<UpstreamEvent> {
+async function* eventsOf(response: Response, onComment?: (comment: string) => void): AsyncGenerator<UpstreamEvent> {
   const contentType = response.headers.get('content-type') ?? '';
   if (!response.body) throw new AppError('upstream:stream', 'The transcription service sent an empty answer.');
   if (contentType.includes('text/event-stream')) {
     try {
-      yield* readUpstreamEvents(response.body, onActivity);
+      yield* readUpstreamEvents(response.body, onComment);
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw new AppError('upstream:interrupted', 'The connection to the transcription service broke before the transcript was complete. Your audio is kept; try again.', { cause: error });
