@@ -38,7 +38,8 @@ function loadConfig() {
     throw new Error(`Invalid environment configuration: ${fields}. See .env.example.`);
   }
   const env = parsed.data;
-  const dataDir = path.resolve(env.DATA_DIR ?? 'data');
+  // Runtime data, not part of the build: keep the file tracer out of it.
+  const dataDir = path.resolve(/* turbopackIgnore: true */ env.DATA_DIR ?? 'data');
   return {
     dataDir,
     databasePath: sqlitePathFrom(env.DATABASE_URL, dataDir),
@@ -93,7 +94,7 @@ function sqlitePathFrom(databaseUrl: string | undefined, dataDir: string) {
   if (!databaseUrl.startsWith('file:')) {
     throw new Error('DATABASE_URL must be a SQLite file URL such as file:./data/verbatim.db');
   }
-  return path.resolve(databaseUrl.slice('file:'.length));
+  return path.resolve(/* turbopackIgnore: true */ databaseUrl.slice('file:'.length));
 }
 
 let cached: ServerConfig | undefined;
