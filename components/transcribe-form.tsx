@@ -2,12 +2,15 @@
 
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
+import { Recorder, type RecordingToSend } from '@/components/recorder';
 import { Button, buttonClasses } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Alert, hintClasses, inputClasses, labelClasses } from '@/components/ui/field';
 import { MAX_AUDIO_BYTES, SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
 import { formatBytes } from '@/lib/client/format';
 import { revalidateHistory } from '@/lib/client/keys';
+import { deleteRecording } from '@/lib/client/recordings-store';
+import { takeSharedFile } from '@/lib/client/shared-file';
 import { preloadUploadSupport, uploadTranscription } from '@/lib/client/upload-transcription';
 import { LANGUAGES } from '@/lib/languages';
 
@@ -16,6 +19,12 @@ const LANGUAGE_OPTIONS = [...LANGUAGES].sort((a, b) => a.name.localeCompare(b.na
 const ENGLISH_ONLY = LANGUAGE_OPTIONS.filter(({ code }) => code === 'en');
 
 type Phase = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+
+const SHARE_PROBLEMS: Record<string, string> = {
+  unavailable: 'Sharing into Verbatim works once the app has been opened on this device. Share the recording again, or choose it here.',
+  failed: 'The shared file could not be received. Share it again, or choose it here.',
+  none: 'Nothing playable was shared. Share an audio file, or choose it here.',
+};
 
 /** Why this file cannot be sent, in words for the person who chose it; null when it can. */
 async function problemWith(file: File): Promise<string | null> {
@@ -42,6 +51,10 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
   const [transcriptId, setTranscriptId] = useState<string | undefined>();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
+  /** The file is a recording kept on this device (its id there) until the server has stored it. */
+  const [recordingId, setRecordingId] = useState<string | undefined>();
+  const [storeVersion, setStoreVersion] = useState(0);
+  const [backOnline, setBackOnline] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const uploadRef = useRef<{ abort: () => void } | null>(null);
   const idRef = useRef<string | undefined>(undefined);
@@ -55,6 +68,29 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
   useEffect(() => {
     preloadUploadSupport().catch(() => undefined);
   }, []);
+
+  // A file shared from another app (see public/sw.js); it waits in a cache, also through a sign-in.
+  useEffect(() => {
+    const params = new URLSearchParams(window.location.search);
+    const shared = params.get('shared');
+    if (shared) window.history.replaceState(null, '', window.location.pathname);
+    takeSharedFile()
+      .then((sharedFile) => {
+        if (sharedFile) void chooseFile(sharedFile);
+        else if (shared && SHARE_PROBLEMS[shared]) setProblem(SHARE_PROBLEMS[shared]);
+      })
+      .catch(() => undefined);
+    // Runs once on arrival; chooseFile only reads refs and setters.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const keptOnDevice = phase === 'failed' && recordingId !== undefined;
+  useEffect(() => {
+    if (!keptOnDevice) return;
+    const offer = () => setBackOnline(true);
+    window.addEventListener('online', offer);
+    return () => window.removeEventListener('online', offer);
+  }, [keptOnDevice]);
 
   // On a phone the progress sits below the fold once the keyboard closes: bring it into view.
   useEffect(() => {
@@ -73,6 +109,7 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
     if (!next || running) return;
     const check = ++checkRef.current;
     setFile(next);
+    setRecordingId(undefined);
     setProblem(null);
     setError(null);
     setPhase('idle');
@@ -83,15 +120,39 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
     if (check === checkRef.current) setProblem(found);
   }
 
-  async function transcribe(event: React.FormEvent<HTMLFormElement>) {
+  function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!configured || running) return;
     if (!file) {
       setProblem('Choose an audio file first.');
       inputRef.current?.focus();
       return;
     }
-    const found = await problemWith(file);
+    void transcribe(file, recordingId);
+  }
+
+  function transcribeRecording(recording: RecordingToSend) {
+    if (running) return;
+    checkRef.current++;
+    setFile(recording.file);
+    setRecordingId(recording.id);
+    if (inputRef.current) inputRef.current.value = '';
+    void transcribe(recording.file, recording.id);
+  }
+
+  /** The local copy goes only once the server has confirmed it stored the audio. */
+  function releaseLocalCopy(localId: string | undefined) {
+    if (!localId) return;
+    void deleteRecording(localId)
+      .then(() => {
+        setRecordingId((current) => (current === localId ? undefined : current));
+        setStoreVersion((version) => version + 1);
+      })
+      .catch(() => undefined);
+  }
+
+  async function transcribe(selected: File, localId: string | undefined) {
+    if (!configured || running) return;
+    const found = await problemWith(selected);
     if (found) {
       setProblem(found);
       return;
@@ -103,10 +164,11 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
     setTranscriptId(undefined);
     idRef.current = undefined;
     setProgress(0);
+    setBackOnline(false);
     setPhase('running');
 
     const upload = uploadTranscription({
-      file,
+      file: selected,
       language,
       prompt,
       onUploadProgress: setProgress,
@@ -114,6 +176,7 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
         if (streamed.type === 'transcript.created') {
           idRef.current = streamed.id;
           setTranscriptId(streamed.id);
+          releaseLocalCopy(localId);
           void revalidateHistory();
         } else if (streamed.type === 'transcript.text.delta') {
           setText((current) => current + streamed.delta);
@@ -126,7 +189,10 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
     const outcome = await upload.done;
     uploadRef.current = null;
 
-    if (outcome.id) setTranscriptId(outcome.id);
+    if (outcome.id) {
+      setTranscriptId(outcome.id);
+      releaseLocalCopy(localId);
+    }
     if (outcome.status === 'done') {
       setText(outcome.text);
       setPhase('done');
@@ -148,6 +214,7 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
   function startOver() {
     checkRef.current++;
     setFile(null);
+    setRecordingId(undefined);
     setProblem(null);
     setError(null);
     setPrompt('');
@@ -164,7 +231,13 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
 
   return (
     <div className="space-y-6">
-      <form onSubmit={transcribe} noValidate className="space-y-6">
+      <Recorder busy={running} sendingId={running ? recordingId : undefined} storeVersion={storeVersion} onTranscribe={transcribeRecording} />
+
+      <p aria-hidden="true" className="hidden items-center gap-3 text-xs tracking-wide text-neutral-500 uppercase before:h-px before:flex-1 before:bg-neutral-200 after:h-px after:flex-1 after:bg-neutral-200 sm:flex dark:before:bg-neutral-800 dark:after:bg-neutral-800">
+        or upload a file
+      </p>
+
+      <form onSubmit={submit} noValidate className="space-y-6">
         <fieldset disabled={running} className="min-w-0 space-y-5">
           <div className="space-y-2">
             <input
@@ -315,6 +388,18 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
           )}
 
           {error ? <Alert>{error}</Alert> : null}
+          {keptOnDevice ? (
+            <div className="flex flex-wrap items-center justify-between gap-3">
+              <p role="status" className="text-sm text-neutral-700 dark:text-neutral-300">
+                {backOnline ? 'You are back online. ' : ''}The recording is safe on this device{backOnline ? '.' : ': press Transcribe to try again.'}
+              </p>
+              {backOnline && file ? (
+                <Button variant="primary" onClick={() => void transcribe(file, recordingId)}>
+                  Retry now
+                </Button>
+              ) : null}
+            </div>
+          ) : null}
 
           {running && !text ? (
             <p aria-hidden="true" className="text-sm text-neutral-500 dark:text-neutral-400">
@@ -351,6 +436,9 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
           ) : null}
         </section>
       )}
+
+      {/* Room for the record button docked at the bottom of a phone screen. */}
+      <div aria-hidden="true" className="h-20 sm:hidden" />
     </div>
   );
 }

@@ -18,7 +18,7 @@ export default async function NewTranscriptionPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">New transcription</h1>
-        <p className="mt-1 text-sm text-neutral-600 dark:text-neutral-400">Upload a recording and watch its transcript appear as it is recognised.</p>
+        <p className="mt-1 text-sm text-neutral-600 dark:text-neutral-400">Record or upload audio and watch its transcript appear as it is recognised.</p>
       </div>
       <TranscriptionServiceNotice engine={engine} status={getEngineStatus()} />
       <TranscribeForm configured={configured} englishOnly={engine === 'builtin'} maxPromptLength={MAX_PROMPT_LENGTH} />
