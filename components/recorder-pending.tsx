@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useState } from 'react';
 import type { RecordingToSend } from '@/components/recorder';
 import { Button } from '@/components/ui/button';
@@ -53,6 +54,11 @@ export function RecordingsPending({
                   {formatBytes(recording.bytes)}
                   {recording.state === 'recording' ? ' · interrupted, kept up to its last second' : ''}
                 </p>
+                {recording.transcriptId ? (
+                  <Link href={`/transcripts/${recording.transcriptId}`} className="inline-flex min-h-11 items-center text-blue-700 underline underline-offset-2 dark:text-blue-400">
+                    Sent once already: see that transcript
+                  </Link>
+                ) : null}
               </div>
               {confirmingId === recording.id ? (
                 <div role="group" aria-label={`Discard the recording of ${description}?`} className="flex w-full flex-wrap items-center gap-2 sm:w-auto">

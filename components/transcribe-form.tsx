@@ -9,7 +9,7 @@ import { Alert, hintClasses, inputClasses, labelClasses } from '@/components/ui/
 import { MAX_AUDIO_BYTES, SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
 import { formatBytes } from '@/lib/client/format';
 import { revalidateHistory } from '@/lib/client/keys';
-import { deleteRecording } from '@/lib/client/recordings-store';
+import { deleteRecording, markRecordingSent } from '@/lib/client/recordings-store';
 import { takeSharedFile } from '@/lib/client/shared-file';
 import { preloadUploadSupport, uploadTranscription } from '@/lib/client/upload-transcription';
 import { LANGUAGES } from '@/lib/languages';
@@ -84,7 +84,7 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const keptOnDevice = phase === 'failed' && recordingId !== undefined;
+  const keptOnDevice = (phase === 'failed' || phase === 'cancelled') && recordingId !== undefined;
   useEffect(() => {
     if (!keptOnDevice) return;
     const offer = () => setBackOnline(true);
@@ -139,7 +139,11 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
     void transcribe(recording.file, recording.id);
   }
 
-  /** The local copy goes only once the server has confirmed it stored the audio. */
+  /**
+   * The local copy goes once the server has the audio and needs nothing more from this page: the
+   * transcript is done, or the connection dropped after the upload and the server goes on alone.
+   * After an upstream failure it stays, so the person can try again from the device.
+   */
   function releaseLocalCopy(localId: string | undefined) {
     if (!localId) return;
     void deleteRecording(localId)
@@ -176,7 +180,7 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
         if (streamed.type === 'transcript.created') {
           idRef.current = streamed.id;
           setTranscriptId(streamed.id);
-          releaseLocalCopy(localId);
+          if (localId) void markRecordingSent(localId, streamed.id).catch(() => undefined);
           void revalidateHistory();
         } else if (streamed.type === 'transcript.text.delta') {
           setText((current) => current + streamed.delta);
@@ -189,10 +193,9 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
     const outcome = await upload.done;
     uploadRef.current = null;
 
-    if (outcome.id) {
-      setTranscriptId(outcome.id);
-      releaseLocalCopy(localId);
-    }
+    if (outcome.id) setTranscriptId(outcome.id);
+    const serverGoesOn = outcome.status === 'failed' && outcome.id !== undefined && outcome.error.code === 'network:connection';
+    if (outcome.status === 'done' || serverGoesOn) releaseLocalCopy(localId);
     if (outcome.status === 'done') {
       setText(outcome.text);
       setPhase('done');

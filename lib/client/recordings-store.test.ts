@@ -5,6 +5,7 @@ import {
   createRecording,
   deleteRecording,
   finishRecording,
+  markRecordingSent,
   getRecording,
   listRecordings,
   readRecordingFile,
@@ -43,6 +44,13 @@ describe('recordings store', () => {
     await finishRecording('stopped', 1_450);
     expect(await getRecording('stopped')).toMatchObject({ state: 'stopped', durationMs: 1_450, bytes: 1 });
     await deleteRecording('stopped');
+  });
+
+  it('remembers the transcript a sent recording became', async () => {
+    await recordingWithChunks('sent', 1, [bytes(1)]);
+    await markRecordingSent('sent', 'transcript-1');
+    expect(await getRecording('sent')).toMatchObject({ transcriptId: 'transcript-1', bytes: 1 });
+    await deleteRecording('sent');
   });
 
   it('lists recordings newest first, without the one being recorded, and drops empty ones', async () => {

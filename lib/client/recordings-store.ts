@@ -15,6 +15,8 @@ export type StoredRecording = {
   bytes: number;
   /** "recording" after a reload means it was interrupted: still complete up to its last chunk. */
   state: 'recording' | 'stopped';
+  /** Set once the server has stored a copy; the local one stays until the transcript is done. */
+  transcriptId?: string;
 };
 
 type StoredChunk = { recordingId: string; seq: number; data: ArrayBuffer };
@@ -78,25 +80,31 @@ export async function createRecording(recording: Pick<StoredRecording, 'id' | 'f
   });
 }
 
+/** Changes a recording within the transaction; nothing happens when it was discarded meanwhile. */
+function update(recordings: IDBObjectStore, id: string, change: (recording: StoredRecording) => StoredRecording) {
+  recordings.get(id).onsuccess = (event) => {
+    const recording = (event.target as IDBRequest<StoredRecording | undefined>).result;
+    if (recording) recordings.put(change(recording));
+  };
+}
+
 /** Saves one chunk and the recording's new length in one transaction: both or neither. */
 export async function appendRecordingChunk({ id, seq, data, durationMs }: { id: string; seq: number; data: ArrayBuffer; durationMs: number }) {
-  await transact('readwrite', (recordings, chunks) => {
-    recordings.get(id).onsuccess = (event) => {
-      const recording = (event.target as IDBRequest<StoredRecording | undefined>).result;
-      if (!recording) return;
+  await transact('readwrite', (recordings, chunks) =>
+    update(recordings, id, (recording) => {
       chunks.put({ recordingId: id, seq, data } satisfies StoredChunk);
-      recordings.put({ ...recording, bytes: recording.bytes + data.byteLength, durationMs } satisfies StoredRecording);
-    };
-  });
+      return { ...recording, bytes: recording.bytes + data.byteLength, durationMs };
+    }),
+  );
 }
 
 export async function finishRecording(id: string, durationMs: number) {
-  await transact('readwrite', (recordings) => {
-    recordings.get(id).onsuccess = (event) => {
-      const recording = (event.target as IDBRequest<StoredRecording | undefined>).result;
-      if (recording) recordings.put({ ...recording, durationMs, state: 'stopped' } satisfies StoredRecording);
-    };
-  });
+  await transact('readwrite', (recordings) => update(recordings, id, (recording) => ({ ...recording, durationMs, state: 'stopped' })));
+}
+
+/** Notes the server's copy, so a page closed before the transcript is done can point to it. */
+export async function markRecordingSent(id: string, transcriptId: string) {
+  await transact('readwrite', (recordings) => update(recordings, id, (recording) => ({ ...recording, transcriptId })));
 }
 
 export async function getRecording(id: string): Promise<StoredRecording | undefined> {
