@@ -32,11 +32,14 @@ const dockClasses =
  * removes the local copy once the server has stored the audio.
  */
 export function Recorder({
+  ownerId,
   busy,
   sendingId,
   storeVersion,
   onTranscribe,
 }: {
+  /** The signed-in account: recordings on a shared browser are kept apart per person. */
+  ownerId: string;
   /** A transcription is running: recordings wait for it. */
   busy: boolean;
   /** The stored recording being uploaded now, hidden from the list meanwhile. */
@@ -60,13 +63,13 @@ export function Recorder({
 
   useEffect(() => {
     let current = true;
-    listRecordings({ exceptId: sessionRef.current?.id })
+    listRecordings({ ownerId, exceptId: sessionRef.current?.id })
       .then((recordings) => current && setPending(recordings))
       .catch(() => undefined);
     return () => {
       current = false;
     };
-  }, [storeVersion, listVersion, liveId]);
+  }, [ownerId, storeVersion, listVersion, liveId]);
 
   const refreshList = useCallback(() => setListVersion((version) => version + 1), []);
 
@@ -96,7 +99,7 @@ export function Recorder({
     // Asks the browser not to evict recordings under storage pressure.
     void navigator.storage?.persist?.().catch(() => undefined);
     try {
-      const session = await startRecordingSession({
+      const session = await startRecordingSession(ownerId, {
         onLevel: (level) => {
           if (meterRef.current) meterRef.current.style.transform = `scaleX(${level})`;
         },

@@ -40,7 +40,17 @@ async function problemWith(file: File): Promise<string | null> {
   return null;
 }
 
-export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { configured: boolean; englishOnly: boolean; maxPromptLength: number }) {
+export function TranscribeForm({
+  userId,
+  configured,
+  englishOnly,
+  maxPromptLength,
+}: {
+  userId: string;
+  configured: boolean;
+  englishOnly: boolean;
+  maxPromptLength: number;
+}) {
   const [file, setFile] = useState<File | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [language, setLanguage] = useState('');
@@ -234,7 +244,7 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
 
   return (
     <div className="space-y-6">
-      <Recorder busy={running} sendingId={running ? recordingId : undefined} storeVersion={storeVersion} onTranscribe={transcribeRecording} />
+      <Recorder ownerId={userId} busy={running} sendingId={running ? recordingId : undefined} storeVersion={storeVersion} onTranscribe={transcribeRecording} />
 
       <p aria-hidden="true" className="hidden items-center gap-3 text-xs tracking-wide text-neutral-500 uppercase before:h-px before:flex-1 before:bg-neutral-200 after:h-px after:flex-1 after:bg-neutral-200 sm:flex dark:before:bg-neutral-800 dark:after:bg-neutral-800">
         or upload a file

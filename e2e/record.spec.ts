@@ -147,3 +147,49 @@ test('discarding a recording asks first, then removes it from the device', async
   await expect(recorder.recordButton()).toBeVisible();
   await expect.poll(() => recorder.onDevice()).toEqual([]);
 });
+
+test('a denied or missing microphone is explained, with how to allow it', async ({ page }) => {
+  await page.addInitScript(() => {
+    const names = ['NotAllowedError', 'NotFoundError'];
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('refused', names.shift() ?? 'NotAllowedError'));
+  });
+  const recorder = new RecorderPanel(page);
+  const transcribe = new TranscribePage(page);
+  await transcribe.goto();
+
+  await recorder.recordButton().click();
+  await expect(transcribe.alert()).toContainText('may not use the microphone');
+  await expect(transcribe.alert()).toContainText('site settings');
+  await recorder.recordButton().click();
+  await expect(transcribe.alert()).toContainText('No microphone was found');
+  await expect(recorder.recordButton()).toBeEnabled();
+});
+
+test('when the microphone goes away mid-recording (a call, an unplugged headset), what was recorded is kept', async ({ page }) => {
+  // Keeps a handle on the microphone track so the test can end it as the system would.
+  await page.addInitScript(() => {
+    const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await getUserMedia(constraints);
+      (window as unknown as { microphoneTrack: MediaStreamTrack }).microphoneTrack = stream.getAudioTracks()[0]!;
+      return stream;
+    };
+  });
+  const recorder = new RecorderPanel(page);
+  await new TranscribePage(page).goto();
+  await recorder.record(2);
+  await page.evaluate(() => {
+    const track = (window as unknown as { microphoneTrack: MediaStreamTrack }).microphoneTrack;
+    track.stop();
+    track.dispatchEvent(new Event('ended'));
+  });
+
+  await expect(page.getByText('The microphone stopped')).toBeVisible();
+  await expect(page.getByLabel('Recording playback')).toBeVisible();
+  const [kept] = await recorder.onDevice();
+  expect(kept).toMatchObject({ state: 'stopped' });
+  expect(kept?.bytes).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Discard', exact: true }).click();
+  await page.getByRole('group', { name: 'Discard this recording?' }).getByRole('button', { name: 'Discard recording' }).click();
+  await expect.poll(() => recorder.onDevice()).toEqual([]);
+});

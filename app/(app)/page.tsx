@@ -10,7 +10,8 @@ import { MAX_PROMPT_LENGTH } from '@/lib/transcription/options';
 export const metadata: Metadata = { title: 'New transcription' };
 
 export default async function NewTranscriptionPage() {
-  if (!(await getSignedInUserId())) redirect('/sign-in?callbackUrl=%2F');
+  const userId = await getSignedInUserId();
+  if (!userId) redirect('/sign-in?callbackUrl=%2F');
   const configured = isTranscriptionConfigured();
   const { engine } = getConfig().transcription;
 
@@ -21,7 +22,7 @@ export default async function NewTranscriptionPage() {
         <p className="mt-1 text-sm text-neutral-600 dark:text-neutral-400">Record or upload audio and watch its transcript appear as it is recognised.</p>
       </div>
       <TranscriptionServiceNotice engine={engine} status={getEngineStatus()} />
-      <TranscribeForm configured={configured} englishOnly={engine === 'builtin'} maxPromptLength={MAX_PROMPT_LENGTH} />
+      <TranscribeForm userId={userId} configured={configured} englishOnly={engine === 'builtin'} maxPromptLength={MAX_PROMPT_LENGTH} />
     </div>
   );
 }

@@ -56,7 +56,7 @@ function problemFrom(error: unknown) {
 }
 
 /** Asks for the microphone and starts recording; throws a RecorderProblem with words for the person. */
-export async function startRecordingSession(callbacks: RecordingCallbacks): Promise<RecordingSession> {
+export async function startRecordingSession(ownerId: string, callbacks: RecordingCallbacks): Promise<RecordingSession> {
   if (typeof MediaRecorder === 'undefined' || !navigator.mediaDevices?.getUserMedia) throw new RecorderProblem(UNSUPPORTED);
 
   let stream: MediaStream;
@@ -93,7 +93,7 @@ export async function startRecordingSession(callbacks: RecordingCallbacks): Prom
   let seq = 0;
   let warned = false;
   let savedOnDevice = true;
-  let reason: RecordingEndReason = 'stopped';
+  let reason: RecordingEndReason | undefined;
   let accumulatedMs = 0;
   let activeSince: number | null = performance.now();
 
@@ -105,11 +105,11 @@ export async function startRecordingSession(callbacks: RecordingCallbacks): Prom
   };
 
   // Writes run one after the other, so chunks land in order and the length always matches them.
-  let writes: Promise<unknown> = createRecording({ id, fileName, mimeType, startedAt: startedAt.getTime() }).catch(storageFailed);
+  let writes: Promise<unknown> = createRecording({ id, ownerId, fileName, mimeType, startedAt: startedAt.getTime() }).catch(storageFailed);
 
   const endRecording = (why: RecordingEndReason) => {
     if (recorder.state === 'inactive') return;
-    reason = why;
+    reason ??= why;
     recorder.stop();
   };
 
@@ -132,15 +132,18 @@ export async function startRecordingSession(callbacks: RecordingCallbacks): Prom
   };
   recorder.onerror = () => endRecording('error');
 
-  // A phone call, an unplugged headset or a revoked permission ends the track: keep what was recorded.
+  // A phone call, an unplugged headset or a revoked permission ends the track (and may stop the
+  // recorder before this hears of it): keep what was recorded.
   const [track] = stream.getAudioTracks();
   track?.addEventListener('ended', () => endRecording('track-ended'));
+  const whyEnded = () => reason ?? (track?.readyState === 'ended' ? 'track-ended' : 'error');
 
   const stopLevels = watchInputLevel(stream, callbacks.onLevel, () => activeSince === null);
   const releaseWakeLock = keepScreenAwake();
 
   const ended = new Promise<RecordingResult>((resolve) => {
     recorder.onstop = async () => {
+      const why = whyEnded();
       if (activeSince !== null) accumulatedMs += performance.now() - activeSince;
       activeSince = null;
       stream.getTracks().forEach((each) => each.stop());
@@ -150,7 +153,7 @@ export async function startRecordingSession(callbacks: RecordingCallbacks): Prom
       const durationMs = Math.round(accumulatedMs);
       if (savedOnDevice) await finishRecording(id, durationMs).catch(storageFailed);
       const file = new File(inMemory, fileName, { type: uploadTypeForRecording(mimeType), lastModified: startedAt.getTime() });
-      resolve({ id, file, durationMs, reason, savedOnDevice });
+      resolve({ id, file, durationMs, reason: why, savedOnDevice });
     };
   });
 

@@ -13,8 +13,10 @@ import {
 
 const bytes = (...values: number[]) => new Uint8Array(values).buffer;
 
-async function recordingWithChunks(id: string, startedAt: number, chunks: ArrayBuffer[]) {
-  await createRecording({ id, fileName: `${id}.webm`, mimeType: 'audio/webm;codecs=opus', startedAt });
+const ownerId = 'user-1';
+
+async function recordingWithChunks(id: string, startedAt: number, chunks: ArrayBuffer[], owner = ownerId) {
+  await createRecording({ id, ownerId: owner, fileName: `${id}.webm`, mimeType: 'audio/webm;codecs=opus', startedAt });
   for (const [seq, data] of chunks.entries()) await appendRecordingChunk({ id, seq, data, durationMs: (seq + 1) * 1000 });
 }
 
@@ -31,7 +33,7 @@ describe('recordings store', () => {
   });
 
   it('orders chunks by number, not by arrival, past ten', async () => {
-    await createRecording({ id: 'many', fileName: 'many.m4a', mimeType: 'audio/mp4', startedAt: 1 });
+    await createRecording({ id: 'many', ownerId, fileName: 'many.m4a', mimeType: 'audio/mp4', startedAt: 1 });
     for (const seq of [10, 2, 0, 1, 11, 3, 4, 5, 6, 7, 8, 9]) await appendRecordingChunk({ id: 'many', seq, data: bytes(seq), durationMs: 1 });
     const file = await readRecordingFile('many');
     expect([...new Uint8Array(await file!.arrayBuffer())]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
@@ -53,16 +55,21 @@ describe('recordings store', () => {
     await deleteRecording('sent');
   });
 
-  it('lists recordings newest first, without the one being recorded, and drops empty ones', async () => {
+  it("lists the owner's recordings newest first, without the one being recorded, and drops empty ones", async () => {
     await recordingWithChunks('older', 1_000, [bytes(1)]);
     await recordingWithChunks('newer', 2_000, [bytes(2)]);
     await recordingWithChunks('live', 3_000, [bytes(3)]);
     await recordingWithChunks('empty', 4_000, []);
+    await recordingWithChunks('someone-elses', 5_000, [bytes(5)], 'user-2');
+    await recordingWithChunks('someone-elses-empty', 6_000, [], 'user-2');
 
-    expect((await listRecordings({ exceptId: 'live' })).map((recording) => recording.id)).toEqual(['newer', 'older']);
+    expect((await listRecordings({ ownerId, exceptId: 'live' })).map((recording) => recording.id)).toEqual(['newer', 'older']);
     expect(await getRecording('empty')).toBeUndefined();
     expect(await getRecording('live')).toBeDefined();
-    for (const id of ['older', 'newer', 'live']) await deleteRecording(id);
+    // Another person's recordings on a shared browser are neither shown nor touched.
+    expect(await getRecording('someone-elses-empty')).toBeDefined();
+    expect((await listRecordings({ ownerId: 'user-2' })).map((recording) => recording.id)).toEqual(['someone-elses']);
+    for (const id of ['older', 'newer', 'live', 'someone-elses']) await deleteRecording(id);
   });
 
   it('deletes a recording with all its chunks', async () => {
@@ -71,7 +78,7 @@ describe('recordings store', () => {
     await deleteRecording('gone');
 
     expect(await readRecordingFile('gone')).toBeUndefined();
-    expect(await listRecordings()).toEqual([expect.objectContaining({ id: 'kept' })]);
+    expect(await listRecordings({ ownerId })).toEqual([expect.objectContaining({ id: 'kept' })]);
     // A new recording that reuses the id starts empty: no chunk of the old one is left behind.
     await recordingWithChunks('gone', 3, []);
     expect((await readRecordingFile('gone'))?.size).toBe(0);
@@ -82,6 +89,6 @@ describe('recordings store', () => {
   it('ignores a chunk for a recording that was discarded meanwhile', async () => {
     await appendRecordingChunk({ id: 'discarded', seq: 0, data: bytes(1), durationMs: 1 });
     expect(await readRecordingFile('discarded')).toBeUndefined();
-    expect(await listRecordings()).toEqual([]);
+    expect(await listRecordings({ ownerId })).toEqual([]);
   });
 });

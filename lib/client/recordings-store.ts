@@ -7,6 +7,8 @@ import { uploadTypeForRecording } from './recorder-format';
  */
 export type StoredRecording = {
   id: string;
+  /** The account that recorded it: on a shared browser, each person sees only their own. */
+  ownerId: string;
   fileName: string;
   /** What MediaRecorder reported, e.g. "audio/webm;codecs=opus". */
   mimeType: string;
@@ -74,7 +76,7 @@ async function transact(mode: IDBTransactionMode, work: (recordings: IDBObjectSt
 
 const chunksOf = (id: string) => IDBKeyRange.bound([id, 0], [id, Infinity]);
 
-export async function createRecording(recording: Pick<StoredRecording, 'id' | 'fileName' | 'mimeType' | 'startedAt'>) {
+export async function createRecording(recording: Pick<StoredRecording, 'id' | 'ownerId' | 'fileName' | 'mimeType' | 'startedAt'>) {
   await transact('readwrite', (recordings) => {
     recordings.add({ ...recording, durationMs: 0, bytes: 0, state: 'recording' } satisfies StoredRecording);
   });
@@ -112,11 +114,11 @@ export async function getRecording(id: string): Promise<StoredRecording | undefi
   return request<StoredRecording | undefined>(transaction.objectStore(RECORDINGS).get(id));
 }
 
-/** Every recording with audio, newest first. Empty ones (stopped before their first second) are dropped. */
-export async function listRecordings({ exceptId }: { exceptId?: string } = {}): Promise<StoredRecording[]> {
+/** The owner's recordings with audio, newest first. Empty ones (stopped before their first second) are dropped. */
+export async function listRecordings({ ownerId, exceptId }: { ownerId: string; exceptId?: string }): Promise<StoredRecording[]> {
   const transaction = (await openDatabase()).transaction(RECORDINGS, 'readonly');
   const all = await request<StoredRecording[]>(transaction.objectStore(RECORDINGS).getAll());
-  const others = all.filter((recording) => recording.id !== exceptId);
+  const others = all.filter((recording) => recording.ownerId === ownerId && recording.id !== exceptId);
   await Promise.all(others.filter((recording) => recording.bytes === 0).map((recording) => deleteRecording(recording.id)));
   return others.filter((recording) => recording.bytes > 0).sort((a, b) => b.startedAt - a.startedAt);
 }
