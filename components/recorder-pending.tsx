@@ -41,7 +41,7 @@ export function RecordingsPending({
       <h2 id="pending-heading" className="font-medium">
         {heading}
       </h2>
-      <p className="mt-0.5 text-sm text-neutral-600 dark:text-neutral-400">Kept on this device until the server has them.</p>
+      <p className="mt-0.5 text-sm text-neutral-600 dark:text-neutral-400">Kept on this device until they are transcribed.</p>
       <ul aria-label="Recordings on this device" className="mt-3 divide-y divide-amber-200 dark:divide-amber-900/50">
         {recordings.map((recording) => {
           const when = formatRelativeDate(new Date(recording.startedAt).toISOString());

@@ -29,7 +29,7 @@ const dockClasses =
 /**
  * Records from the microphone into the device's storage, second by second, and lists recordings
  * that were not transcribed yet (also after a reload or crash). Sending is the form's job: it
- * removes the local copy once the server has stored the audio.
+ * removes the local copy once the transcript is done.
  */
 export function Recorder({
   ownerId,
@@ -195,7 +195,7 @@ export function Recorder({
           </div>
           <audio controls preload="metadata" src={state.url} aria-label="Recording playback" className="w-full" />
           <p className="text-sm text-neutral-600 dark:text-neutral-400">
-            {state.result.savedOnDevice ? 'Saved on this device until the server has it.' : 'Not saved on this device: transcribe it before leaving this page.'}
+            {state.result.savedOnDevice ? 'Saved on this device until it is transcribed.' : 'Not saved on this device: transcribe it before leaving this page.'}
           </p>
           {discardConfirmation ?? (
             <div className="grid grid-cols-2 gap-2 sm:flex sm:justify-end">

@@ -61,7 +61,7 @@ export function TranscribeForm({
   const [transcriptId, setTranscriptId] = useState<string | undefined>();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
-  /** The file is a recording kept on this device (its id there) until the server has stored it. */
+  /** The file is a recording kept on this device (its id there) until its transcript is done. */
   const [recordingId, setRecordingId] = useState<string | undefined>();
   const [storeVersion, setStoreVersion] = useState(0);
   const [backOnline, setBackOnline] = useState(false);

@@ -1,4 +1,3 @@
-import { MAX_AUDIO_BYTES } from '@/lib/audio/format';
 import {
   chooseRecordingMimeType,
   extensionForRecordingType,
@@ -7,10 +6,8 @@ import {
   recordingFileName,
   uploadTypeForRecording,
 } from './recorder-format';
+import { recordingSizeState } from './recorder-limit';
 import { appendRecordingChunk, createRecording, deleteRecording, finishRecording } from './recordings-store';
-
-/** A warning shows from here on; recording stops cleanly before the upload limit. */
-export const RECORDING_WARN_BYTES = Math.floor(MAX_AUDIO_BYTES * 0.9);
 
 export type RecordingEndReason = 'stopped' | 'limit' | 'track-ended' | 'error';
 
@@ -123,12 +120,12 @@ export async function startRecordingSession(ownerId: string, callbacks: Recordin
       if (savedOnDevice) await appendRecordingChunk({ ...chunk, data: await chunk.data });
     }).catch(storageFailed);
 
-    if (!warned && totalBytes >= RECORDING_WARN_BYTES) {
+    const size = recordingSizeState(totalBytes, largestChunk);
+    if (size !== 'ok' && !warned) {
       warned = true;
       callbacks.onNearLimit();
     }
-    // Stop while the last chunk (up to a second) still fits under the limit.
-    if (totalBytes + 3 * largestChunk >= MAX_AUDIO_BYTES) endRecording('limit');
+    if (size === 'full') endRecording('limit');
   };
   recorder.onerror = () => endRecording('error');
 
