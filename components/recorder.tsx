@@ -40,7 +40,7 @@ export function Recorder({
 }: {
   /** The signed-in account: recordings on a shared browser are kept apart per person. */
   ownerId: string;
-  /** A transcription is running: recordings wait for it. */
+  /** Nothing can be sent now (a transcription is running, or no service is configured). */
   busy: boolean;
   /** The stored recording being uploaded now, hidden from the list meanwhile. */
   sendingId: string | undefined;

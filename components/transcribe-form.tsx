@@ -244,7 +244,7 @@ export function TranscribeForm({
 
   return (
     <div className="space-y-6">
-      <Recorder ownerId={userId} busy={running} sendingId={running ? recordingId : undefined} storeVersion={storeVersion} onTranscribe={transcribeRecording} />
+      <Recorder ownerId={userId} busy={running || !configured} sendingId={running ? recordingId : undefined} storeVersion={storeVersion} onTranscribe={transcribeRecording} />
 
       <p aria-hidden="true" className="hidden items-center gap-3 text-xs tracking-wide text-neutral-500 uppercase before:h-px before:flex-1 before:bg-neutral-200 after:h-px after:flex-1 after:bg-neutral-200 sm:flex dark:before:bg-neutral-800 dark:after:bg-neutral-800">
         or upload a file

@@ -16,7 +16,6 @@ export type RecordingResult = { id: string; file: File; durationMs: number; reas
 export type RecordingSession = {
   id: string;
   elapsedMs: () => number;
-  bytes: () => number;
   pause: () => void;
   resume: () => void;
   /** Resolves once the recorder has stopped, for whatever reason, and every chunk is saved. */
@@ -157,7 +156,6 @@ export async function startRecordingSession(ownerId: string, callbacks: Recordin
   return {
     id,
     elapsedMs,
-    bytes: () => totalBytes,
     pause: () => {
       if (recorder.state !== 'recording') return;
       recorder.pause();
