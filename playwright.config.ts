@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import {
   APP_BASE_URL,
@@ -19,6 +20,9 @@ if (process.env.TEST_WORKER_INDEX === undefined) {
 
 /** Specs for the app instance that uses its built-in offline engine (file names only, not folders). */
 const ENGINE_SPECS = /(^|[\\/])engine[^\\/]*\.spec\.ts$/;
+/** Specs that record from a fake microphone playing e2e/fixtures/speech.wav once. */
+const RECORDING_SPECS = /(^|[\\/])record[^\\/]*\.spec\.ts$/;
+const FAKE_MICROPHONE_WAV = fileURLToPath(new URL('./e2e/fixtures/speech.wav', import.meta.url));
 
 const launchOptions = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -37,7 +41,23 @@ export default defineConfig({
     baseURL: APP_BASE_URL,
   },
   projects: [
-    { name: 'chromium', testIgnore: ENGINE_SPECS, use: { launchOptions } },
+    { name: 'chromium', testIgnore: [ENGINE_SPECS, RECORDING_SPECS], use: { launchOptions } },
+    {
+      name: 'recording',
+      testMatch: RECORDING_SPECS,
+      use: {
+        launchOptions: {
+          ...launchOptions,
+          args: [
+            ...launchOptions.args,
+            '--use-fake-ui-for-media-stream',
+            '--use-fake-device-for-media-stream',
+            `--use-file-for-fake-audio-capture=${FAKE_MICROPHONE_WAV}%noloop`,
+            '--autoplay-policy=no-user-gesture-required',
+          ],
+        },
+      },
+    },
     { name: 'engine', testMatch: ENGINE_SPECS, use: { baseURL: ENGINE_APP_BASE_URL, launchOptions } },
   ],
   // Started one after the other: the second serves the build the first one made.

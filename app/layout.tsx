@@ -1,10 +1,13 @@
 import type { Metadata, Viewport } from 'next';
+import { ServiceWorkerRegistration } from '@/components/service-worker-registration';
 import './globals.css';
 
 export const metadata: Metadata = {
   title: { template: '%s · Verbatim', default: 'Verbatim' },
   description: 'Upload a recording and watch its transcript appear, word by word.',
   applicationName: 'Verbatim',
+  icons: { apple: '/apple-touch-icon.png' },
+  appleWebApp: { capable: true, title: 'Verbatim', statusBarStyle: 'default' },
 };
 
 export const viewport: Viewport = {
@@ -20,7 +23,10 @@ export const viewport: Viewport = {
 export default function RootLayout({ children }: LayoutProps<'/'>) {
   return (
     <html lang="en">
-      <body className="min-h-dvh font-sans">{children}</body>
+      <body className="min-h-dvh font-sans">
+        {children}
+        <ServiceWorkerRegistration />
+      </body>
     </html>
   );
 }

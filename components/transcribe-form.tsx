@@ -2,12 +2,15 @@
 
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
+import { Recorder, type RecordingToSend } from '@/components/recorder';
 import { Button, buttonClasses } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Alert, hintClasses, inputClasses, labelClasses } from '@/components/ui/field';
 import { MAX_AUDIO_BYTES, SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
 import { formatBytes } from '@/lib/client/format';
 import { revalidateHistory } from '@/lib/client/keys';
+import { deleteRecording, markRecordingSent } from '@/lib/client/recordings-store';
+import { takeSharedFile } from '@/lib/client/shared-file';
 import { preloadUploadSupport, uploadTranscription } from '@/lib/client/upload-transcription';
 import { LANGUAGES } from '@/lib/languages';
 
@@ -16,6 +19,12 @@ const LANGUAGE_OPTIONS = [...LANGUAGES].sort((a, b) => a.name.localeCompare(b.na
 const ENGLISH_ONLY = LANGUAGE_OPTIONS.filter(({ code }) => code === 'en');
 
 type Phase = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+
+const SHARE_PROBLEMS: Record<string, string> = {
+  unavailable: 'Sharing into Verbatim works once the app has been opened on this device. Share the recording again, or choose it here.',
+  failed: 'The shared file could not be received. Share it again, or choose it here.',
+  none: 'Nothing playable was shared. Share an audio file, or choose it here.',
+};
 
 /** Why this file cannot be sent, in words for the person who chose it; null when it can. */
 async function problemWith(file: File): Promise<string | null> {
@@ -31,7 +40,17 @@ async function problemWith(file: File): Promise<string | null> {
   return null;
 }
 
-export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { configured: boolean; englishOnly: boolean; maxPromptLength: number }) {
+export function TranscribeForm({
+  userId,
+  configured,
+  englishOnly,
+  maxPromptLength,
+}: {
+  userId: string;
+  configured: boolean;
+  englishOnly: boolean;
+  maxPromptLength: number;
+}) {
   const [file, setFile] = useState<File | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [language, setLanguage] = useState('');
@@ -42,6 +61,10 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
   const [transcriptId, setTranscriptId] = useState<string | undefined>();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
+  /** The file is a recording kept on this device (its id there) until its transcript is done. */
+  const [recordingId, setRecordingId] = useState<string | undefined>();
+  const [storeVersion, setStoreVersion] = useState(0);
+  const [backOnline, setBackOnline] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const uploadRef = useRef<{ abort: () => void } | null>(null);
   const idRef = useRef<string | undefined>(undefined);
@@ -55,6 +78,29 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
   useEffect(() => {
     preloadUploadSupport().catch(() => undefined);
   }, []);
+
+  // A file shared from another app (see public/sw.js); it waits in a cache, also through a sign-in.
+  useEffect(() => {
+    const params = new URLSearchParams(window.location.search);
+    const shared = params.get('shared');
+    if (shared) window.history.replaceState(null, '', window.location.pathname);
+    takeSharedFile()
+      .then((sharedFile) => {
+        if (sharedFile) void chooseFile(sharedFile);
+        else if (shared && SHARE_PROBLEMS[shared]) setProblem(SHARE_PROBLEMS[shared]);
+      })
+      .catch(() => undefined);
+    // Runs once on arrival; chooseFile only reads refs and setters.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const keptOnDevice = (phase === 'failed' || phase === 'cancelled') && recordingId !== undefined;
+  useEffect(() => {
+    if (!keptOnDevice) return;
+    const offer = () => setBackOnline(true);
+    window.addEventListener('online', offer);
+    return () => window.removeEventListener('online', offer);
+  }, [keptOnDevice]);
 
   // On a phone the progress sits below the fold once the keyboard closes: bring it into view.
   useEffect(() => {
@@ -73,6 +119,7 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
     if (!next || running) return;
     const check = ++checkRef.current;
     setFile(next);
+    setRecordingId(undefined);
     setProblem(null);
     setError(null);
     setPhase('idle');
@@ -83,15 +130,43 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
     if (check === checkRef.current) setProblem(found);
   }
 
-  async function transcribe(event: React.FormEvent<HTMLFormElement>) {
+  function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!configured || running) return;
     if (!file) {
       setProblem('Choose an audio file first.');
       inputRef.current?.focus();
       return;
     }
-    const found = await problemWith(file);
+    void transcribe(file, recordingId);
+  }
+
+  function transcribeRecording(recording: RecordingToSend) {
+    if (running) return;
+    checkRef.current++;
+    setFile(recording.file);
+    setRecordingId(recording.id);
+    if (inputRef.current) inputRef.current.value = '';
+    void transcribe(recording.file, recording.id);
+  }
+
+  /**
+   * The local copy goes once the server has the audio and needs nothing more from this page: the
+   * transcript is done, or the connection dropped after the upload and the server goes on alone.
+   * After an upstream failure it stays, so the person can try again from the device.
+   */
+  function releaseLocalCopy(localId: string | undefined) {
+    if (!localId) return;
+    void deleteRecording(localId)
+      .then(() => {
+        setRecordingId((current) => (current === localId ? undefined : current));
+        setStoreVersion((version) => version + 1);
+      })
+      .catch(() => undefined);
+  }
+
+  async function transcribe(selected: File, localId: string | undefined) {
+    if (!configured || running) return;
+    const found = await problemWith(selected);
     if (found) {
       setProblem(found);
       return;
@@ -103,10 +178,11 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
     setTranscriptId(undefined);
     idRef.current = undefined;
     setProgress(0);
+    setBackOnline(false);
     setPhase('running');
 
     const upload = uploadTranscription({
-      file,
+      file: selected,
       language,
       prompt,
       onUploadProgress: setProgress,
@@ -114,6 +190,7 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
         if (streamed.type === 'transcript.created') {
           idRef.current = streamed.id;
           setTranscriptId(streamed.id);
+          if (localId) void markRecordingSent(localId, streamed.id).catch(() => undefined);
           void revalidateHistory();
         } else if (streamed.type === 'transcript.text.delta') {
           setText((current) => current + streamed.delta);
@@ -127,6 +204,8 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
     uploadRef.current = null;
 
     if (outcome.id) setTranscriptId(outcome.id);
+    const serverGoesOn = outcome.status === 'failed' && outcome.id !== undefined && outcome.error.code === 'network:connection';
+    if (outcome.status === 'done' || serverGoesOn) releaseLocalCopy(localId);
     if (outcome.status === 'done') {
       setText(outcome.text);
       setPhase('done');
@@ -148,6 +227,7 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
   function startOver() {
     checkRef.current++;
     setFile(null);
+    setRecordingId(undefined);
     setProblem(null);
     setError(null);
     setPrompt('');
@@ -164,7 +244,13 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
 
   return (
     <div className="space-y-6">
-      <form onSubmit={transcribe} noValidate className="space-y-6">
+      <Recorder ownerId={userId} busy={running || !configured} sendingId={running ? recordingId : undefined} storeVersion={storeVersion} onTranscribe={transcribeRecording} />
+
+      <p aria-hidden="true" className="hidden items-center gap-3 text-xs tracking-wide text-neutral-500 uppercase before:h-px before:flex-1 before:bg-neutral-200 after:h-px after:flex-1 after:bg-neutral-200 sm:flex dark:before:bg-neutral-800 dark:after:bg-neutral-800">
+        or upload a file
+      </p>
+
+      <form onSubmit={submit} noValidate className="space-y-6">
         <fieldset disabled={running} className="min-w-0 space-y-5">
           <div className="space-y-2">
             <input
@@ -315,6 +401,18 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
           )}
 
           {error ? <Alert>{error}</Alert> : null}
+          {keptOnDevice ? (
+            <div className="flex flex-wrap items-center justify-between gap-3">
+              <p role="status" className="text-sm text-neutral-700 dark:text-neutral-300">
+                {backOnline ? 'You are back online. ' : ''}The recording is safe on this device{backOnline ? '.' : ': press Transcribe to try again.'}
+              </p>
+              {backOnline && file ? (
+                <Button variant="primary" onClick={() => void transcribe(file, recordingId)}>
+                  Retry now
+                </Button>
+              ) : null}
+            </div>
+          ) : null}
 
           {running && !text ? (
             <p aria-hidden="true" className="text-sm text-neutral-500 dark:text-neutral-400">
@@ -351,6 +449,9 @@ export function TranscribeForm({ configured, englishOnly, maxPromptLength }: { c
           ) : null}
         </section>
       )}
+
+      {/* Room for the record button docked at the bottom of a phone screen. */}
+      <div aria-hidden="true" className="h-20 sm:hidden" />
     </div>
   );
 }

@@ -10,7 +10,8 @@ import { MAX_PROMPT_LENGTH } from '@/lib/transcription/options';
 export const metadata: Metadata = { title: 'New transcription' };
 
 export default async function NewTranscriptionPage() {
-  if (!(await getSignedInUserId())) redirect('/sign-in?callbackUrl=%2F');
+  const userId = await getSignedInUserId();
+  if (!userId) redirect('/sign-in?callbackUrl=%2F');
   const configured = isTranscriptionConfigured();
   const { engine } = getConfig().transcription;
 
@@ -18,10 +19,10 @@ export default async function NewTranscriptionPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">New transcription</h1>
-        <p className="mt-1 text-sm text-neutral-600 dark:text-neutral-400">Upload a recording and watch its transcript appear as it is recognised.</p>
+        <p className="mt-1 text-sm text-neutral-600 dark:text-neutral-400">Record or upload audio and watch its transcript appear as it is recognised.</p>
       </div>
       <TranscriptionServiceNotice engine={engine} status={getEngineStatus()} />
-      <TranscribeForm configured={configured} englishOnly={engine === 'builtin'} maxPromptLength={MAX_PROMPT_LENGTH} />
+      <TranscribeForm userId={userId} configured={configured} englishOnly={engine === 'builtin'} maxPromptLength={MAX_PROMPT_LENGTH} />
     </div>
   );
 }

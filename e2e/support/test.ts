@@ -99,3 +99,47 @@ export class TranscribePage {
     return this.page.getByRole('main').getByRole('alert');
   }
 }
+
+export type RecordingOnDevice = { id: string; bytes: number; state: string; transcriptId?: string };
+
+/** The recorder on the main page; the recording specs run with a fake microphone. */
+export class RecorderPanel {
+  constructor(readonly page: Page) {}
+
+  recordButton() {
+    return this.page.getByRole('button', { name: 'Record', exact: true });
+  }
+
+  timer() {
+    return this.page.getByRole('timer', { name: 'Elapsed time' });
+  }
+
+  pendingHeading() {
+    return this.page.getByRole('heading', { name: /not yet transcribed$/ });
+  }
+
+  /** Starts recording and waits until the timer shows `seconds` (as "00:0N"). */
+  async record(seconds: number) {
+    await this.recordButton().click();
+    await expect(this.timer()).toHaveText(`00:${String(seconds).padStart(2, '0')}`, { timeout: (seconds + 10) * 1000 });
+  }
+
+  /** What the app keeps in this browser's IndexedDB (read without creating the database). */
+  async onDevice(): Promise<RecordingOnDevice[]> {
+    return this.page.evaluate(async () => {
+      if (!(await indexedDB.databases()).some((database) => database.name === 'verbatim-recordings')) return [];
+      const database = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('verbatim-recordings');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const all = await new Promise<RecordingOnDevice[]>((resolve, reject) => {
+        const request = database.transaction('recordings').objectStore('recordings').getAll();
+        request.onsuccess = () => resolve(request.result as RecordingOnDevice[]);
+        request.onerror = () => reject(request.error);
+      });
+      database.close();
+      return all.map(({ id, bytes, state, transcriptId }) => ({ id, bytes, state, transcriptId }));
+    });
+  }
+}
