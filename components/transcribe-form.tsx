@@ -60,6 +60,8 @@ export function TranscribeForm({
   const [progress, setProgress] = useState(0);
   const [transcriptId, setTranscriptId] = useState<string | undefined>();
   const [text, setText] = useState('');
+  /** Our place in the service's queue, until our text starts. */
+  const [queuePosition, setQueuePosition] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   /** The file is a recording kept on this device (its id there) until its transcript is done. */
   const [recordingId, setRecordingId] = useState<string | undefined>();
@@ -124,6 +126,7 @@ export function TranscribeForm({
     setError(null);
     setPhase('idle');
     setText('');
+    setQueuePosition(null);
     setTranscriptId(undefined);
     setProgress(0);
     const found = await problemWith(next);
@@ -192,7 +195,10 @@ export function TranscribeForm({
           setTranscriptId(streamed.id);
           if (localId) void markRecordingSent(localId, streamed.id).catch(() => undefined);
           void revalidateHistory();
+        } else if (streamed.type === 'transcript.waiting') {
+          setQueuePosition(streamed.position);
         } else if (streamed.type === 'transcript.text.delta') {
+          setQueuePosition(null);
           setText((current) => current + streamed.delta);
         } else if (streamed.type === 'transcript.text.done') {
           setText(streamed.text);
@@ -389,7 +395,7 @@ export function TranscribeForm({
               <div className="flex items-center justify-between gap-3">
                 <p role="status" className="flex items-center gap-2 text-sm text-neutral-700 dark:text-neutral-300">
                   <span aria-hidden="true" className="size-3.5 animate-spin rounded-full border-2 border-current border-r-transparent" />
-                  {uploading ? 'Uploading…' : 'Transcribing…'}
+                  {uploading ? 'Uploading…' : queuePosition ? `Waiting in line (position ${queuePosition})…` : 'Transcribing…'}
                 </p>
                 <Button onClick={cancel}>Cancel</Button>
               </div>
