@@ -10,7 +10,7 @@ export type LiveTranscript = { text: string; ended: boolean };
  * reconnections included, replays the text from its start, so the text is rebuilt on each open.
  */
 export function useLiveTranscript(url: string | null, onEnd?: () => void): LiveTranscript | null {
-  const [live, setLive] = useState<LiveTranscript | null>(null);
+  const [live, setLive] = useState<(LiveTranscript & { url: string }) | null>(null);
   const onEndRef = useRef(onEnd);
   useEffect(() => {
     onEndRef.current = onEnd;
@@ -22,7 +22,7 @@ export function useLiveTranscript(url: string | null, onEnd?: () => void): LiveT
     let text = '';
     const end = (finalText: string) => {
       source.close();
-      setLive({ text: finalText, ended: true });
+      setLive({ url, text: finalText, ended: true });
       onEndRef.current?.();
     };
     source.onopen = () => {
@@ -32,7 +32,7 @@ export function useLiveTranscript(url: string | null, onEnd?: () => void): LiveT
       const event = parseTranscriptEvent(message.data);
       if (event?.type === 'transcript.text.delta') {
         text += event.delta;
-        setLive({ text, ended: false });
+        setLive({ url, text, ended: false });
       } else if (event?.type === 'transcript.text.done') {
         end(event.text);
       } else if (event?.type === 'error') {
@@ -46,7 +46,8 @@ export function useLiveTranscript(url: string | null, onEnd?: () => void): LiveT
     return () => source.close();
   }, [url]);
 
-  return live;
+  // What an earlier URL (e.g. the previous run) left behind does not belong to this one.
+  return live && live.url === url ? live : null;
 }
 
 /** The live text once it has caught up with what the page already shows. */

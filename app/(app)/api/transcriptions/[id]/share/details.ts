@@ -6,6 +6,8 @@ export type ShareLinkDetails = {
   name: string | null;
   createdAt: string;
   expiresAt: string | null;
+  /** As of when the list was read. */
+  expired: boolean;
   includeAudio: boolean;
   lastViewedAt: string | null;
   viewCount: number;
@@ -17,6 +19,7 @@ export function toShareLinkDetails(link: Pick<ShareLink, 'id' | 'name' | 'create
     name: link.name,
     createdAt: link.created_at,
     expiresAt: link.expires_at,
+    expired: link.expires_at !== null && Date.parse(link.expires_at) <= Date.now(),
     includeAudio: link.include_audio === 1,
     lastViewedAt: link.last_viewed_at,
     viewCount: link.view_count,
