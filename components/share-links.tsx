@@ -189,7 +189,7 @@ export function ShareLinks({ transcriptId, initialLinks, hasAudio }: { transcrip
       ) : null}
 
       {links.length > 0 ? (
-        <ul aria-label="Share links" className="divide-y divide-neutral-200 rounded-lg border border-neutral-200 dark:divide-neutral-800 dark:border-neutral-800">
+        <ul aria-label="Links to this transcript" className="divide-y divide-neutral-200 rounded-lg border border-neutral-200 dark:divide-neutral-800 dark:border-neutral-800">
           {links.map((link) => (
             <ShareLinkRow key={link.id} link={link} onRevoke={() => void revoke(link)} />
           ))}

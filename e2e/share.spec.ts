@@ -16,7 +16,7 @@ test('two links with different expiry: revoking one leaves the other working', a
   await expect(page.getByLabel('Share link')).not.toHaveValue(teamUrl);
   const clientUrl = await page.getByLabel('Share link').inputValue();
 
-  const links = page.getByRole('list', { name: 'Share links' });
+  const links = page.getByRole('list', { name: 'Links to this transcript' });
   await expect(links.getByRole('listitem')).toHaveCount(2);
   await expect(links.getByRole('listitem').filter({ hasText: 'Team' })).toContainText('Expires');
   await expect(links.getByRole('listitem').filter({ hasText: 'Client' })).toContainText('Never expires');
@@ -52,15 +52,15 @@ test('an expired link is 404 like one that never existed', async ({ page, browse
   expireShareLink(path);
   const expired = await readerPage.goto(path);
   expect(expired?.status()).toBe(404);
+  expect(await expired?.text()).not.toContain('Expiring');
   const unknown = await readerPage.goto(`/s/${'A'.repeat(43)}`);
   expect(unknown?.status()).toBe(404);
-  expect(await expired?.text()).not.toContain('Expiring');
   expect((await readerPage.request.get(`${path.replace('/s/', '/api/share/')}/events`)).status()).toBe(404);
   expect((await readerPage.request.get(`${path}/opengraph-image`)).status()).toBe(404);
 
   // The owner sees it as expired.
   await page.goto(`/transcripts/${created.id}`);
-  await expect(page.getByRole('list', { name: 'Share links' })).toContainText('Expired');
+  await expect(page.getByRole('list', { name: 'Links to this transcript' })).toContainText('Expired');
   await reader.close();
 });
 
