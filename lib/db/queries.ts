@@ -6,7 +6,7 @@ import { log } from '@/lib/log';
 import { getDb } from './connection';
 import { sql } from 'kysely';
 import type { NewTranscript, Transcript, TranscriptStatus, User } from './schema';
-import { MATCH_END, MATCH_START, toFtsQuery } from './search';
+import { markMatches, toFtsQuery } from './search';
 
 const now = () => new Date().toISOString();
 
@@ -291,23 +291,23 @@ export function getTranscriptsByUserId({ userId, cursor, limit, filter = {} }: {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const nextCursor: TranscriptCursor | null = rows.length > limit && last ? { createdAt: last.created_at, id: last.id } : null;
-    const marks = ftsQuery ? await getMatchMarks(page.map((row) => row.id), ftsQuery) : new Map<string, { titleMarked: string; snippet: string }>();
-    const items = page.map((row) => ({ ...row, titleMarked: marks.get(row.id)?.titleMarked ?? null, snippet: marks.get(row.id)?.snippet ?? null }));
+    const search = ftsQuery ? filter.search : undefined;
+    const texts = search ? await getTextsByIds(page.map((row) => row.id), userId) : new Map<string, string>();
+    const items = page.map((row) => ({
+      ...row,
+      titleMarked: search ? markMatches(row.title, search) : null,
+      snippet: search ? markMatches(texts.get(row.id) ?? '', search, { aroundWords: 14 }) : null,
+    }));
     return { items, nextCursor };
   });
 }
 
-/** Marked title and a snippet around the matches, computed for one page only (they are costly). */
-async function getMatchMarks(ids: string[], ftsQuery: string) {
-  if (ids.length === 0) return new Map<string, { titleMarked: string; snippet: string }>();
+/** The page's full texts, only to cut a snippet around the matches. */
+async function getTextsByIds(ids: string[], userId: string) {
+  if (ids.length === 0) return new Map<string, string>();
   const db = await getDb();
-  const { rows } = await sql<{ id: string; titleMarked: string; snippet: string }>`
-    select t.id as id,
-      highlight(transcripts_fts, 0, ${MATCH_START}, ${MATCH_END}) as titleMarked,
-      snippet(transcripts_fts, 1, ${MATCH_START}, ${MATCH_END}, '…', 24) as snippet
-    from transcripts_fts join transcripts t on t.rowid = transcripts_fts.rowid
-    where transcripts_fts match ${ftsQuery} and t.id in (${sql.join(ids)})`.execute(db);
-  return new Map(rows.map((row) => [row.id, row]));
+  const rows = await db.selectFrom('transcripts').select(['id', 'text']).where('id', 'in', ids).where('user_id', '=', userId).execute();
+  return new Map(rows.map((row) => [row.id, row.text]));
 }
 
 /** Deletes the owner's transcripts among `ids`; returns the audio keys to delete. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitMarked, toFtsQuery } from './search';
+import { markMatches, splitMarked, toFtsQuery } from './search';
 
 describe('toFtsQuery', () => {
   it('quotes each word and makes the last one a prefix', () => {
@@ -26,5 +26,20 @@ describe('splitMarked', () => {
       { text: 'fox', match: true },
     ]);
     expect(splitMarked('<img src=x onerror=alert(1)>')).toEqual([{ text: '<img src=x onerror=alert(1)>', match: false }]);
+  });
+});
+
+describe('markMatches', () => {
+  it('marks every searched word, the last as a prefix, ignoring case and accents', () => {
+    expect(markMatches('Café budget, the BUDGETS and bud.', 'cafe budg')).toBe('\u0002Café\u0003 \u0002budget\u0003, the \u0002BUDGETS\u0003 and bud.');
+  });
+
+  it('keeps a window of words around the first match', () => {
+    const text = Array.from({ length: 50 }, (_, index) => `w${index}`).join(' ');
+    expect(markMatches(text, 'w25', { aroundWords: 2 })).toBe('…w23 w24 \u0002w25\u0003 w26 w27…');
+  });
+
+  it('drops marker characters that were in the text', () => {
+    expect(markMatches('a\u0002b c', 'c')).toBe('ab \u0002c\u0003');
   });
 });
