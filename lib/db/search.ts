@@ -28,7 +28,23 @@ export function searchWords(input: string) {
 }
 
 /** Lower case without accents, as the full-text index compares words. */
-const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const fold = (word: string) => (/^[\x00-\x7f]*$/.test(word) ? word.toLowerCase() : word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase());
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+function matcherFor(input: string) {
+  const words = searchWords(input).map(fold);
+  const last = words.at(-1);
+  return (word: string) => {
+    const folded = fold(word);
+    return words.includes(folded) || (last !== undefined && folded.startsWith(last));
+  };
+}
+
+function markAll(text: string, matches: (word: string) => boolean) {
+  const clean = text.replaceAll(MATCH_START, '').replaceAll(MATCH_END, '');
+  return clean.replace(WORD, (word) => (matches(word) ? `${MATCH_START}${word}${MATCH_END}` : word));
+}
 
 /**
  * Marks the searched words in `text` (the last one as a prefix, as in the search), and with
@@ -36,31 +52,29 @@ const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLo
  * index so that a page of results costs the same on every database.
  */
 export function markMatches(text: string, input: string, { aroundWords }: { aroundWords?: number } = {}) {
-  const words = searchWords(input).map(fold);
-  const last = words.at(-1);
-  const tokens = text.split(/(\s+)/);
+  const matches = matcherFor(input);
+  if (aroundWords === undefined) return markAll(text, matches);
+
+  const starts: number[] = [];
   let first = -1;
-  const marked = tokens.map((token, index) => {
-    if (index % 2 === 1) return token;
-    const parts = token.split(/([\p{L}\p{N}]+)/u);
-    let hit = false;
-    const out = parts
-      .map((part, partIndex) => {
-        if (partIndex % 2 === 0) return part.replaceAll(MATCH_START, '').replaceAll(MATCH_END, '');
-        const folded = fold(part);
-        const matches = words.includes(folded) || (last !== undefined && folded.startsWith(last));
-        if (!matches) return part;
-        hit = true;
-        return `${MATCH_START}${part}${MATCH_END}`;
-      })
-      .join('');
-    if (hit && first === -1) first = index;
-    return out;
-  });
-  if (aroundWords === undefined) return marked.join('');
-  // Tokens alternate word, space, word: n words on each side are 2n tokens.
-  const start = Math.max(0, first === -1 ? 0 : first - 2 * aroundWords);
-  const end = Math.min(tokens.length, (first === -1 ? 0 : first) + 2 * aroundWords + 1);
-  const window = marked.slice(start, end).join('').replace(/\s+/g, ' ').trim();
-  return `${start > 0 ? '…' : ''}${window}${end < tokens.length ? '…' : ''}`;
+  for (const found of text.matchAll(WORD)) {
+    starts.push(found.index);
+    if (matches(found[0])) {
+      first = starts.length - 1;
+      break;
+    }
+  }
+  const firstIndex = Math.max(first, 0);
+  const from = starts[Math.max(0, firstIndex - aroundWords)] ?? 0;
+  // Walk on from the match to the end of the window.
+  let to = text.length;
+  let counted = 0;
+  for (const found of text.slice(starts[firstIndex] ?? 0).matchAll(WORD)) {
+    if (counted++ > aroundWords) {
+      to = (starts[firstIndex] ?? 0) + found.index;
+      break;
+    }
+  }
+  const window = markAll(text.slice(from, to), matches).replace(/\s+/g, ' ').trim();
+  return `${from > 0 ? '…' : ''}${window}${to < text.length ? '…' : ''}`;
 }
