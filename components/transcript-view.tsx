@@ -2,37 +2,39 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import useSWR, { mutate as mutateGlobal } from 'swr';
+import type { ShareLinkDetails } from '@/app/(app)/api/transcriptions/[id]/share/details';
+import { AudioPlayer } from '@/components/audio-player';
+import { ShareLinks } from '@/components/share-links';
 import { Button, buttonClasses } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
-import { Alert, inputClasses, labelClasses } from '@/components/ui/field';
+import { Alert, hintClasses, inputClasses, labelClasses } from '@/components/ui/field';
 import { LocalDate } from '@/components/ui/local-date';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { fetchJson, request } from '@/lib/client/fetch-json';
-import { formatLength, safeFileName } from '@/lib/client/format';
+import { formatDuration, formatLength } from '@/lib/client/format';
 import { removeFromHistory, revalidateHistory, transcriptKey } from '@/lib/client/keys';
-import { languageName } from '@/lib/languages';
-import type { TranscriptDetails } from '@/lib/transcript-details';
-
-type Sharing =
-  | { kind: 'none' }
-  | { kind: 'since'; since: string }
-  | { kind: 'link'; url: string }
-  | { kind: 'stopped' };
+import { shownText, useLiveTranscript } from '@/lib/client/use-live-transcript';
+import { LANGUAGES, languageName } from '@/lib/languages';
+import type { TranscriptDetails, TranscriptUsage } from '@/lib/transcript-details';
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong. Please try again.');
+const LANGUAGE_OPTIONS = [...LANGUAGES].sort((a, b) => a.name.localeCompare(b.name, 'en'));
+const EXPORTS = ['txt', 'md', 'json', 'docx'] as const;
+const jsonHeaders = { 'Content-Type': 'application/json' };
 
-export function TranscriptView({ initial, sharedSince }: { initial: TranscriptDetails; sharedSince: string | null }) {
-  const { data, error: refreshError } = useSWR<TranscriptDetails>(transcriptKey(initial.id), fetchJson, {
-    fallbackData: initial,
-    revalidateOnMount: initial.status === 'transcribing',
-    refreshInterval: (latest) => ((latest ?? initial).status === 'transcribing' ? 1000 : 0),
-    // Polls inside the default 2 s deduping window would be skipped.
-    dedupingInterval: 500,
-  });
+export function TranscriptView({ initial, initialLinks, canTranscribe }: { initial: TranscriptDetails; initialLinks: ShareLinkDetails[]; canTranscribe: boolean }) {
+  const { data, mutate } = useSWR<TranscriptDetails>(transcriptKey(initial.id), fetchJson, { fallbackData: initial, revalidateOnMount: false });
   const transcript = data ?? initial;
-  const { id, title, status, text } = transcript;
+  const { id, title, status } = transcript;
+  const base = `/api/transcriptions/${encodeURIComponent(id)}`;
+  const transcribing = status === 'transcribing';
+
+  const refresh = useCallback(() => void mutate(), [mutate]);
+  // Each run has its own URL, so that a new run is followed from its start.
+  const live = useLiveTranscript(transcribing ? `${base}/events?run=${encodeURIComponent(transcript.startedAt)}` : null, refresh);
+  const text = transcribing ? shownText(transcript.text, live) : transcript.text;
 
   const previousStatus = useRef(initial.status);
   useEffect(() => {
@@ -40,11 +42,30 @@ export function TranscriptView({ initial, sharedSince }: { initial: TranscriptDe
     previousStatus.current = status;
   }, [status]);
 
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  /** Runs a change on the server and shows the transcript it answers with. */
+  async function change(url: string, init: RequestInit) {
+    setActionError(null);
+    try {
+      const response = await request(url, init);
+      await mutate((await response.json()) as TranscriptDetails, { revalidate: false });
+      void revalidateHistory();
+      return true;
+    } catch (error) {
+      setActionError(errorMessage(error));
+      return false;
+    }
+  }
+
+  const transcribeAgain = (options: { language?: string; prompt?: string }) => change(`${base}/retranscribe`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify(options) });
+  const saveText = (newText: string) => change(base, { method: 'PATCH', headers: jsonHeaders, body: JSON.stringify({ text: newText }) });
+
   const length = formatLength(transcript);
   const ended = status === 'failed' || status === 'cancelled';
   const audioKept = transcript.audioBytes > 0;
-  const endMessage =
-    transcript.error?.message || (status === 'cancelled' ? 'The transcription was cancelled.' : 'The transcription failed.');
+  const endMessage = transcript.error?.message || (status === 'cancelled' ? 'The transcription was cancelled.' : 'The transcription failed.');
+  const retryOptions = { ...(transcript.language ? { language: transcript.language } : {}), ...(transcript.prompt ? { prompt: transcript.prompt } : {}) };
 
   return (
     <article className="space-y-6">
@@ -67,85 +88,267 @@ export function TranscriptView({ initial, sharedSince }: { initial: TranscriptDe
             </>
           ) : null}
           <StatusBadge status={status} />
+          {transcript.editedAt ? (
+            <span className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200 ring-inset dark:bg-amber-950/50 dark:text-amber-300 dark:ring-amber-900">
+              Edited
+            </span>
+          ) : null}
         </p>
       </header>
 
       {ended ? (
-        <Alert>
-          {endMessage}
-          {audioKept && !/audio is kept/i.test(endMessage) ? ' Your audio is kept.' : null}
+        <Alert className="flex flex-wrap items-center justify-between gap-3">
+          <span>
+            {endMessage}
+            {audioKept && !/audio is kept/i.test(endMessage) ? ' Your audio is kept.' : null}
+          </span>
+          {audioKept && canTranscribe ? <Button onClick={() => void transcribeAgain(retryOptions)}>Retry</Button> : null}
         </Alert>
       ) : null}
-      {status === 'transcribing' ? (
+      {transcribing ? (
         <p role="status" className="flex items-center gap-2 text-sm text-neutral-700 dark:text-neutral-300">
           <span aria-hidden="true" className="size-3.5 animate-spin rounded-full border-2 border-current border-r-transparent" />
-          Transcribing… this page updates by itself.
-          {refreshError ? <span className="text-red-700 dark:text-red-300">{errorMessage(refreshError)}</span> : null}
+          Transcribing… the text fills in as it is recognised.
         </p>
       ) : null}
+      {actionError ? <Alert>{actionError}</Alert> : null}
 
-      <Actions transcript={transcript} sharedSince={sharedSince} />
+      {audioKept ? <AudioPlayer src={`${base}/audio`} /> : null}
 
-      <audio controls aria-label="Recording" src={`/api/transcriptions/${encodeURIComponent(id)}/audio`} preload="metadata" className="w-full" />
+      <TranscriptText key={`${transcript.startedAt}-${transcript.editedAt ?? ''}`} transcript={transcript} text={text} onSave={saveText} onRevert={() => change(`${base}/revert`, { method: 'POST' })} />
 
+      <div className="flex flex-wrap gap-2">
+        <CopyButton text={text} disabled={!text} />
+        {EXPORTS.map((format) => (
+          <a key={format} href={`${base}/export?format=${format}`} download className={buttonClasses({ variant: 'secondary' })}>
+            <svg viewBox="0 0 16 16" aria-hidden="true" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.5">
+              <path d="M8 2.5v8m0 0L5 7.5m3 3 3-3M3 13.5h10" strokeLinecap="round" strokeLinejoin="round" />
+            </svg>
+            <span className="sr-only">Download </span>.{format}
+          </a>
+        ))}
+      </div>
+
+      <TranscriptFacts transcript={transcript} />
+
+      {audioKept && canTranscribe && !transcribing ? <TranscribeAgain transcript={transcript} onStart={transcribeAgain} /> : null}
+      {transcript.versions.length > 0 ? <EarlierVersions transcript={transcript} onRestore={saveText} /> : null}
+
+      <ShareLinks transcriptId={id} initialLinks={initialLinks} hasAudio={audioKept} />
+
+      <DeleteTranscript id={id} />
+    </article>
+  );
+}
+
+/** The text, editable once the transcription has ended; the service's own text stays for revert. */
+function TranscriptText({
+  transcript,
+  text,
+  onSave,
+  onRevert,
+}: {
+  transcript: TranscriptDetails;
+  text: string;
+  onSave: (text: string) => Promise<boolean>;
+  onRevert: () => Promise<boolean>;
+}) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const editing = draft !== null;
+  const dirty = editing && draft !== transcript.text;
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  async function save() {
+    if (draft === null) return;
+    if (!dirty) return setDraft(null);
+    setSaving(true);
+    if (await onSave(draft)) setDraft(null);
+    setSaving(false);
+  }
+
+  if (editing) {
+    return (
+      <form
+        className="space-y-3"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <label htmlFor="transcript-editor" className={labelClasses}>
+          Edit transcript text
+        </label>
+        <textarea
+          id="transcript-editor"
+          value={draft}
+          autoFocus
+          onChange={(event) => setDraft(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 's' && (event.metaKey || event.ctrlKey)) {
+              event.preventDefault();
+              void save();
+            }
+          }}
+          className={`${inputClasses} field-sizing-content min-h-60 leading-7`}
+        />
+        <div className="flex flex-wrap items-center gap-2">
+          <Button type="submit" variant="primary" disabled={saving}>
+            {saving ? 'Saving…' : 'Save'}
+          </Button>
+          <Button onClick={() => setDraft(null)} disabled={saving}>
+            Cancel
+          </Button>
+          <span className={hintClasses}>{dirty ? 'Unsaved changes' : 'No changes'}</span>
+        </div>
+      </form>
+    );
+  }
+
+  return (
+    <div className="space-y-3">
       <div
         role="region"
         aria-label="Transcript text"
         className="rounded-xl border border-neutral-200 p-4 text-base leading-7 break-words whitespace-pre-wrap sm:p-6 dark:border-neutral-800"
       >
         {text ||
-          (status === 'transcribing' ? (
+          (transcript.status === 'transcribing' ? (
             <span className="text-neutral-500 dark:text-neutral-400">Waiting for the first words…</span>
           ) : (
             <span className="text-neutral-500 dark:text-neutral-400">No text was recognised.</span>
           ))}
       </div>
-    </article>
+      {transcript.status !== 'transcribing' ? (
+        <div className="flex flex-wrap items-center gap-2">
+          <Button onClick={() => setDraft(transcript.text)}>Edit text</Button>
+          {transcript.editedAt ? (
+            <>
+              <Button variant="ghost" onClick={() => void onRevert()}>
+                Revert to original
+              </Button>
+              <span className={hintClasses}>
+                Edited <LocalDate iso={transcript.editedAt} />
+              </span>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
   );
 }
 
-function Actions({ transcript, sharedSince }: { transcript: TranscriptDetails; sharedSince: string | null }) {
+function usageText(usage: TranscriptUsage) {
+  const parts = [];
+  if (usage.inputTokens !== undefined) parts.push(`${usage.inputTokens.toLocaleString()} in`);
+  if (usage.outputTokens !== undefined) parts.push(`${usage.outputTokens.toLocaleString()} out`);
+  if (usage.totalTokens !== undefined) parts.push(`${usage.totalTokens.toLocaleString()} total`);
+  const tokens = parts.length > 0 ? `${parts.join(' · ')} tokens` : undefined;
+  const seconds = usage.seconds !== undefined ? `${formatDuration(usage.seconds)} of audio billed` : undefined;
+  return [tokens, seconds].filter(Boolean).join('; ');
+}
+
+/** What the service reported, and how long it took. */
+function TranscriptFacts({ transcript }: { transcript: TranscriptDetails }) {
+  const took = transcript.completedAt ? Date.parse(transcript.completedAt) - Date.parse(transcript.startedAt) : undefined;
+  const facts: [string, string][] = [
+    ['Language', transcript.language ? languageName(transcript.language) : 'Auto-detected'],
+    ...(transcript.durationSeconds !== null ? [['Duration', formatDuration(transcript.durationSeconds)] as [string, string]] : []),
+    ...(transcript.usage ? [['Usage', usageText(transcript.usage)] as [string, string]] : []),
+    ...(took !== undefined && took >= 0 ? [['Time taken', took < 60_000 ? `${(took / 1000).toFixed(1)} s` : formatDuration(took / 1000)] as [string, string]] : []),
+    ...(transcript.prompt ? [['Prompt', transcript.prompt] as [string, string]] : []),
+  ];
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
+      {facts.map(([term, value]) => (
+        <div key={term} className="contents">
+          <dt className="text-neutral-500 dark:text-neutral-400">{term}</dt>
+          <dd className="min-w-0 break-words">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function TranscribeAgain({ transcript, onStart }: { transcript: TranscriptDetails; onStart: (options: { language?: string; prompt?: string }) => Promise<boolean> }) {
+  const [language, setLanguage] = useState(transcript.language ?? '');
+  const [prompt, setPrompt] = useState(transcript.prompt ?? '');
+  const [starting, setStarting] = useState(false);
+  return (
+    <details className="group rounded-xl border border-neutral-200 dark:border-neutral-800">
+      <summary className="flex min-h-11 cursor-pointer items-center px-4 text-sm font-medium">Transcribe again</summary>
+      <form
+        className="space-y-3 px-4 pb-4"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setStarting(true);
+          void onStart({ ...(language ? { language } : {}), ...(prompt.trim() ? { prompt } : {}) }).finally(() => setStarting(false));
+        }}
+      >
+        <p className={hintClasses}>The stored audio is transcribed again. The current text stays reachable under Earlier versions.</p>
+        <div>
+          <label htmlFor="again-language" className={labelClasses}>
+            Language
+          </label>
+          <select id="again-language" value={language} onChange={(event) => setLanguage(event.target.value)} className={`${inputClasses} mt-1`}>
+            <option value="">Auto-detect</option>
+            {LANGUAGE_OPTIONS.map(({ code, name }) => (
+              <option key={code} value={code}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="again-prompt" className={labelClasses}>
+            Prompt (optional)
+          </label>
+          <textarea id="again-prompt" value={prompt} maxLength={1000} rows={2} onChange={(event) => setPrompt(event.target.value)} className={`${inputClasses} mt-1`} />
+        </div>
+        <Button type="submit" variant="primary" disabled={starting}>
+          Start transcription
+        </Button>
+      </form>
+    </details>
+  );
+}
+
+function EarlierVersions({ transcript, onRestore }: { transcript: TranscriptDetails; onRestore: (text: string) => Promise<boolean> }) {
+  const busy = transcript.status === 'transcribing';
+  return (
+    <details className="rounded-xl border border-neutral-200 dark:border-neutral-800">
+      <summary className="flex min-h-11 cursor-pointer items-center px-4 text-sm font-medium">Earlier versions ({transcript.versions.length})</summary>
+      <ul aria-label="Earlier versions" className="divide-y divide-neutral-200 border-t border-neutral-200 dark:divide-neutral-800 dark:border-neutral-800">
+        {transcript.versions.map((version) => (
+          <li key={version.id} className="space-y-2 p-4">
+            <p className="text-sm text-neutral-600 dark:text-neutral-400">
+              Replaced <LocalDate iso={version.replacedAt} /> · {version.language ? languageName(version.language) : 'Auto-detected'}
+            </p>
+            <p className="line-clamp-4 text-sm break-words whitespace-pre-wrap">{version.text}</p>
+            <div className="flex flex-wrap gap-2">
+              <CopyButton text={version.text} />
+              <Button disabled={busy} onClick={() => void onRestore(version.text)}>
+                Use this text
+              </Button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+function DeleteTranscript({ id }: { id: string }) {
   const router = useRouter();
-  const { id, title, text } = transcript;
-  const [sharing, setSharing] = useState<Sharing>(sharedSince ? { kind: 'since', since: sharedSince } : { kind: 'none' });
-  const [shareBusy, setShareBusy] = useState<'creating' | 'stopping' | null>(null);
-  const [shareError, setShareError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const dialogRef = useRef<HTMLDialogElement>(null);
-  const linkInputRef = useRef<HTMLInputElement>(null);
-
-  const shareUrlFocus = sharing.kind === 'link' ? sharing.url : null;
-  useEffect(() => {
-    if (shareUrlFocus) linkInputRef.current?.select();
-  }, [shareUrlFocus]);
-
-  async function createLink() {
-    setShareBusy('creating');
-    setShareError(null);
-    try {
-      const response = await request(`/api/transcriptions/${encodeURIComponent(id)}/share`, { method: 'POST' });
-      const { path } = (await response.json()) as { path: string; createdAt: string };
-      setSharing({ kind: 'link', url: new URL(path, window.location.origin).href });
-    } catch (error) {
-      setShareError(errorMessage(error));
-    } finally {
-      setShareBusy(null);
-    }
-  }
-
-  async function stopSharing() {
-    setShareBusy('stopping');
-    setShareError(null);
-    try {
-      await request(`/api/transcriptions/${encodeURIComponent(id)}/share`, { method: 'DELETE' });
-      setSharing({ kind: 'stopped' });
-    } catch (error) {
-      setShareError(errorMessage(error));
-    } finally {
-      setShareBusy(null);
-    }
-  }
 
   async function deleteTranscript() {
     setDeleting(true);
@@ -163,97 +366,17 @@ function Actions({ transcript, sharedSince }: { transcript: TranscriptDetails; s
   }
 
   return (
-    <div className="space-y-4">
-      <div className="flex flex-wrap gap-2">
-        <CopyButton text={text} disabled={!text} />
-        <a
-          href={`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`}
-          download={safeFileName(title, 'txt')}
-          className={buttonClasses({ variant: 'secondary' })}
-        >
-          <svg viewBox="0 0 16 16" aria-hidden="true" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.5">
-            <path d="M8 2.5v8m0 0L5 7.5m3 3 3-3M3 13.5h10" strokeLinecap="round" strokeLinejoin="round" />
-          </svg>
-          Download .txt
-        </a>
-        {sharing.kind === 'none' || sharing.kind === 'stopped' ? (
-          <Button onClick={() => void createLink()} disabled={shareBusy !== null}>
-            <svg viewBox="0 0 16 16" aria-hidden="true" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.5">
-              <path d="M6.5 9.5l3-3M7 4.5l1-1a2.8 2.8 0 0 1 4 4l-1 1M9 11.5l-1 1a2.8 2.8 0 0 1-4-4l1-1" strokeLinecap="round" />
-            </svg>
-            Share
-          </Button>
-        ) : null}
-        <Button
-          variant="ghost"
-          className="text-red-700 hover:bg-red-50 hover:text-red-800 sm:ml-auto dark:text-red-400 dark:hover:bg-red-950/40 dark:hover:text-red-300"
-          onClick={() => {
-            setDeleteError(null);
-            dialogRef.current?.showModal();
-          }}
-        >
-          Delete
-        </Button>
-      </div>
-
-      {shareError ? <Alert>{shareError}</Alert> : null}
-
-      {sharing.kind === 'link' ? (
-        <div className="space-y-3 rounded-xl border border-neutral-200 bg-neutral-50 p-4 dark:border-neutral-800 dark:bg-neutral-900">
-          <label htmlFor="share-link" className={labelClasses}>
-            Share link
-          </label>
-          <div className="flex flex-col gap-2 sm:flex-row">
-            <input
-              ref={linkInputRef}
-              id="share-link"
-              type="text"
-              readOnly
-              value={sharing.url}
-              onFocus={(event) => event.currentTarget.select()}
-              aria-describedby="share-link-note"
-              className={`${inputClasses} font-mono sm:text-sm`}
-            />
-            <CopyButton text={sharing.url} label="Copy link" variant="primary" />
-          </div>
-          <div id="share-link-note" className="space-y-1 text-sm text-neutral-600 dark:text-neutral-400">
-            <p>Anyone with this link can read the transcript.</p>
-            <p>Copy it now: it is shown only once.</p>
-          </div>
-          <Button onClick={() => void stopSharing()} disabled={shareBusy !== null}>
-            Stop sharing
-          </Button>
-        </div>
-      ) : null}
-
-      {sharing.kind === 'since' ? (
-        <div className="space-y-3 rounded-xl border border-neutral-200 bg-neutral-50 p-4 dark:border-neutral-800 dark:bg-neutral-900">
-          <p className="text-sm">
-            <span className="font-medium">
-              Shared since <LocalDate iso={sharing.since} />
-            </span>
-            <span className="mt-1 block text-neutral-600 dark:text-neutral-400">
-              Anyone with the link can read the transcript. A link is shown only once, when it is made; a new link leaves earlier ones working
-              until you stop sharing.
-            </span>
-          </p>
-          <div className="flex flex-wrap gap-2">
-            <Button onClick={() => void stopSharing()} disabled={shareBusy !== null}>
-              Stop sharing
-            </Button>
-            <Button variant="ghost" onClick={() => void createLink()} disabled={shareBusy !== null}>
-              Create new link
-            </Button>
-          </div>
-        </div>
-      ) : null}
-
-      {sharing.kind === 'stopped' ? (
-        <p role="status" className="text-sm text-neutral-700 dark:text-neutral-300">
-          Sharing stopped. The link no longer works.
-        </p>
-      ) : null}
-
+    <div className="border-t border-neutral-200 pt-4 dark:border-neutral-800">
+      <Button
+        variant="ghost"
+        className="text-red-700 hover:bg-red-50 hover:text-red-800 dark:text-red-400 dark:hover:bg-red-950/40 dark:hover:text-red-300"
+        onClick={() => {
+          setDeleteError(null);
+          dialogRef.current?.showModal();
+        }}
+      >
+        Delete
+      </Button>
       <dialog
         ref={dialogRef}
         role="alertdialog"
@@ -266,7 +389,7 @@ function Actions({ transcript, sharedSince }: { transcript: TranscriptDetails; s
           Delete this transcript?
         </h2>
         <p id="delete-description" className="mt-2 text-sm text-neutral-600 dark:text-neutral-400">
-          The transcript and its audio will be deleted. This cannot be undone.
+          The transcript, its audio and its share links will be deleted. This cannot be undone.
         </p>
         {deleteError ? <Alert className="mt-3">{deleteError}</Alert> : null}
         <div className="mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">

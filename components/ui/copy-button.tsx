@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { Button, type ButtonVariant } from './button';
 
 /** navigator.clipboard exists only in secure contexts; plain-http LAN use falls back to execCommand. */
-async function copyText(text: string) {
+export async function copyText(text: string) {
   if (navigator.clipboard && window.isSecureContext) {
     await navigator.clipboard.writeText(text);
     return;

@@ -14,17 +14,39 @@ export type HistoryItem = {
   durationSeconds: number | null;
   preview: string;
   errorMessage: string | null;
+  editedAt: string | null;
+  /** With a search: the title and a snippet of the text, matches marked (see `splitMarked`). */
+  titleMarked: string | null;
+  snippet: string | null;
 };
+
+export type HistoryFilter = { q?: string; status?: string; from?: string; to?: string };
 
 export type HistoryPage = { items: HistoryItem[]; nextCursor: string | null };
 
-/** useSWRInfinite key: the first page, then each next cursor, until there is none. */
-export function historyPageKey(pageIndex: number, previousPage: HistoryPage | null): string | null {
-  const base = `/api/transcriptions?limit=${HISTORY_PAGE_SIZE}`;
-  if (pageIndex === 0) return base;
-  if (!previousPage?.nextCursor) return null;
-  return `${base}&cursor=${encodeURIComponent(previousPage.nextCursor)}`;
+/** The query string of a filter, without empty fields: the same filter always gives the same key. */
+export function historyFilterQuery(filter: HistoryFilter) {
+  const params = new URLSearchParams();
+  for (const name of ['q', 'status', 'from', 'to'] as const) {
+    const value = filter[name]?.trim();
+    if (value) params.set(name, value);
+  }
+  return params.toString();
 }
+
+/** useSWRInfinite key for a filter: the first page, then each next cursor, until there is none. */
+export function historyKeyFor(filter: HistoryFilter) {
+  const query = historyFilterQuery(filter);
+  const base = `/api/transcriptions?limit=${HISTORY_PAGE_SIZE}${query ? `&${query}` : ''}`;
+  return (pageIndex: number, previousPage: HistoryPage | null): string | null => {
+    if (pageIndex === 0) return base;
+    if (!previousPage?.nextCursor) return null;
+    return `${base}&cursor=${encodeURIComponent(previousPage.nextCursor)}`;
+  };
+}
+
+/** The unfiltered history, which the other pages keep up to date. */
+export const historyPageKey = historyKeyFor({});
 
 export function transcriptKey(id: string) {
   return `/api/transcriptions/${encodeURIComponent(id)}`;

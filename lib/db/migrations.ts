@@ -60,4 +60,48 @@ export const migrations: Record<string, Migration> = {
       await sql`drop table users`.execute(db);
     },
   },
+  // Search uses SQLite FTS5 (an external-content index over transcripts, kept in step by
+  // triggers); a PostgreSQL dialect would use a tsvector column instead, behind the same queries.
+  // The index follows transcripts' rowids: after a VACUUM run `insert into transcripts_fts(transcripts_fts) values ('rebuild')`.
+  '0002_search_versions_links': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('transcripts').addColumn('started_at', 'text').execute();
+      await db.schema.alterTable('transcripts').addColumn('original_text', 'text').execute();
+      await db.schema.alterTable('transcripts').addColumn('edited_at', 'text').execute();
+      await sql`update transcripts set started_at = created_at`.execute(db);
+
+      await db.schema
+        .createTable('transcript_versions')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('transcript_id', 'text', (column) => column.notNull().references('transcripts.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (column) => column.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('text', 'text', (column) => column.notNull())
+        .addColumn('language', 'text')
+        .addColumn('prompt', 'text')
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('transcript_versions_transcript').on('transcript_versions').columns(['transcript_id', 'created_at']).execute();
+
+      await db.schema.alterTable('share_links').addColumn('name', 'text').execute();
+      await db.schema.alterTable('share_links').addColumn('expires_at', 'text').execute();
+      await db.schema.alterTable('share_links').addColumn('include_audio', 'integer', (column) => column.notNull().defaultTo(0)).execute();
+
+      await sql`create virtual table transcripts_fts using fts5(title, text, content='transcripts', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')`.execute(db);
+      await sql`create trigger transcripts_fts_insert after insert on transcripts begin
+        insert into transcripts_fts(rowid, title, text) values (new.rowid, new.title, new.text);
+      end`.execute(db);
+      await sql`create trigger transcripts_fts_delete after delete on transcripts begin
+        insert into transcripts_fts(transcripts_fts, rowid, title, text) values ('delete', old.rowid, old.title, old.text);
+      end`.execute(db);
+      await sql`create trigger transcripts_fts_update after update of title, text on transcripts begin
+        insert into transcripts_fts(transcripts_fts, rowid, title, text) values ('delete', old.rowid, old.title, old.text);
+        insert into transcripts_fts(rowid, title, text) values (new.rowid, new.title, new.text);
+      end`.execute(db);
+      await sql`insert into transcripts_fts(transcripts_fts) values ('rebuild')`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table transcripts_fts`.execute(db);
+      await sql`drop table transcript_versions`.execute(db);
+    },
+  },
 };

@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { getDb } from './connection';
+import { sql } from 'kysely';
 import type { NewTranscript, Transcript, TranscriptStatus, User } from './schema';
+import { markMatches, toFtsQuery } from './search';
 
 const now = () => new Date().toISOString();
 
@@ -57,25 +59,121 @@ export function upsertOAuthUser({ email, name }: { email: string; name: string |
 
 // Transcripts
 
-export function createTranscript(transcript: Omit<NewTranscript, 'created_at' | 'updated_at' | 'status' | 'text'>) {
+export function createTranscript(transcript: Omit<NewTranscript, 'created_at' | 'updated_at' | 'started_at' | 'original_text' | 'edited_at' | 'status' | 'text'>) {
   return run('createTranscript', async () => {
     const db = await getDb();
     const timestamp = now();
     await db
       .insertInto('transcripts')
-      .values({ ...transcript, status: 'transcribing', text: '', created_at: timestamp, updated_at: timestamp })
+      .values({ ...transcript, status: 'transcribing', text: '', created_at: timestamp, updated_at: timestamp, started_at: timestamp })
       .execute();
   });
 }
 
+/** Starts the transcript over; the text it had is kept as a version first. */
 export function restartTranscript({ id, userId, language, prompt }: { id: string; userId: string; language: string | null; prompt: string | null }) {
   return run('restartTranscript', async () => {
     const db = await getDb();
-    await db
+    await db.transaction().execute(async (trx) => {
+      const previous = await trx
+        .selectFrom('transcripts')
+        .select(['text', 'language', 'prompt'])
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (previous?.text) {
+        await trx
+          .insertInto('transcript_versions')
+          .values({ id: randomUUID(), transcript_id: id, user_id: userId, text: previous.text, language: previous.language, prompt: previous.prompt, created_at: now() })
+          .execute();
+      }
+      const timestamp = now();
+      await trx
+        .updateTable('transcripts')
+        .set({
+          status: 'transcribing',
+          text: '',
+          original_text: null,
+          edited_at: null,
+          language,
+          prompt,
+          error_code: null,
+          error_message: null,
+          usage_json: null,
+          duration_seconds: null,
+          completed_at: null,
+          started_at: timestamp,
+          updated_at: timestamp,
+        })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .execute();
+    });
+  });
+}
+
+/** Replaces the text with the user's; the upstream's text is kept once, for revert. */
+export function editTranscriptText({ id, userId, text }: { id: string; userId: string; text: string }) {
+  return run('editTranscriptText', async () => {
+    const db = await getDb();
+    const timestamp = now();
+    const result = await db
       .updateTable('transcripts')
-      .set({ status: 'transcribing', text: '', language, prompt, error_code: null, error_message: null, completed_at: null, updated_at: now() })
+      .set((eb) => ({ original_text: eb.fn.coalesce('original_text', 'text'), text, edited_at: timestamp, updated_at: timestamp }))
       .where('id', '=', id)
       .where('user_id', '=', userId)
+      .where('status', '!=', 'transcribing')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  });
+}
+
+/** Puts the upstream's text back; the edited text is kept as a version, so nothing is lost. */
+export function revertTranscriptText({ id, userId }: { id: string; userId: string }) {
+  return run('revertTranscriptText', async () => {
+    const db = await getDb();
+    return db.transaction().execute(async (trx) => {
+      const edited = await trx
+        .selectFrom('transcripts')
+        .select(['text', 'language', 'prompt'])
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('original_text', 'is not', null)
+        .executeTakeFirst();
+      if (!edited) return false;
+      const timestamp = now();
+      await trx
+        .insertInto('transcript_versions')
+        .values({ id: randomUUID(), transcript_id: id, user_id: userId, text: edited.text, language: edited.language, prompt: edited.prompt, created_at: timestamp })
+        .execute();
+      await trx
+        .updateTable('transcripts')
+        .set((eb) => ({ text: eb.fn.coalesce('original_text', 'text'), original_text: null, edited_at: null, updated_at: timestamp }))
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .execute();
+      return true;
+    });
+  });
+}
+
+export function renameTranscript({ id, userId, title }: { id: string; userId: string; title: string }) {
+  return run('renameTranscript', async () => {
+    const db = await getDb();
+    const result = await db.updateTable('transcripts').set({ title, updated_at: now() }).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  });
+}
+
+export function getTranscriptVersionsByTranscriptId({ transcriptId, userId }: { transcriptId: string; userId: string }) {
+  return run('getTranscriptVersionsByTranscriptId', async () => {
+    const db = await getDb();
+    return db
+      .selectFrom('transcript_versions')
+      .select(['id', 'text', 'language', 'prompt', 'created_at'])
+      .where('transcript_id', '=', transcriptId)
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
       .execute();
   });
 }
@@ -154,14 +252,33 @@ export function getTranscriptById({ id, userId }: { id: string; userId: string }
 
 export type TranscriptCursor = { createdAt: string; id: string };
 
-export function getTranscriptsByUserId({ userId, cursor, limit }: { userId: string; cursor?: TranscriptCursor; limit: number }) {
+export type TranscriptFilter = {
+  status?: TranscriptStatus;
+  /** ISO timestamps: created at or after `from`, before `to`. */
+  from?: string;
+  to?: string;
+  /** Words to find in the title or text. */
+  search?: string;
+};
+
+/**
+ * The owner's transcripts, newest first, a page at a time; with `search`, only those matching
+ * every word (the last one as a prefix, for search as you type), with the matches marked.
+ */
+export function getTranscriptsByUserId({ userId, cursor, limit, filter = {} }: { userId: string; cursor?: TranscriptCursor; limit: number; filter?: TranscriptFilter }) {
   return run('getTranscriptsByUserId', async () => {
     const db = await getDb();
+    const ftsQuery = filter.search ? toFtsQuery(filter.search) : undefined;
+    if (filter.search && !ftsQuery) return { items: [], nextCursor: null };
     let query = db
       .selectFrom('transcripts')
-      .select(['id', 'title', 'status', 'created_at', 'audio_bytes', 'duration_seconds', 'error_message'])
+      .select(['id', 'title', 'status', 'created_at', 'audio_bytes', 'duration_seconds', 'error_message', 'edited_at'])
       .select((eb) => eb.fn('substr', ['text', eb.val(1), eb.val(300)]).$castTo<string>().as('text_start'))
       .where('user_id', '=', userId);
+    if (ftsQuery) query = query.where(sql<boolean>`rowid in (select rowid from transcripts_fts where transcripts_fts match ${ftsQuery})`);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.from) query = query.where('created_at', '>=', filter.from);
+    if (filter.to) query = query.where('created_at', '<', filter.to);
     if (cursor) {
       query = query.where((eb) =>
         eb.or([
@@ -171,10 +288,33 @@ export function getTranscriptsByUserId({ userId, cursor, limit }: { userId: stri
       );
     }
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
     const nextCursor: TranscriptCursor | null = rows.length > limit && last ? { createdAt: last.created_at, id: last.id } : null;
+    const search = ftsQuery ? filter.search : undefined;
+    const texts = search ? await getTextsByIds(page.map((row) => row.id), userId) : new Map<string, string>();
+    const items = page.map((row) => ({
+      ...row,
+      titleMarked: search ? markMatches(row.title, search) : null,
+      snippet: search ? markMatches(texts.get(row.id) ?? '', search, { aroundWords: 14 }) : null,
+    }));
     return { items, nextCursor };
+  });
+}
+
+/** The page's full texts, only to cut a snippet around the matches. */
+async function getTextsByIds(ids: string[], userId: string) {
+  if (ids.length === 0) return new Map<string, string>();
+  const db = await getDb();
+  const rows = await db.selectFrom('transcripts').select(['id', 'text']).where('id', 'in', ids).where('user_id', '=', userId).execute();
+  return new Map(rows.map((row) => [row.id, row.text]));
+}
+
+/** Deletes the owner's transcripts among `ids`; returns the audio keys to delete. */
+export function deleteTranscriptsByIds({ ids, userId }: { ids: string[]; userId: string }) {
+  return run('deleteTranscriptsByIds', async () => {
+    const db = await getDb();
+    return db.deleteFrom('transcripts').where('id', 'in', ids).where('user_id', '=', userId).returning(['id', 'audio_key']).execute();
   });
 }
 
@@ -213,7 +353,21 @@ export function failInterruptedTranscripts() {
 
 // Share links
 
-export function createShareLink({ transcriptId, userId, tokenHash }: { transcriptId: string; userId: string; tokenHash: string }) {
+export function createShareLink({
+  transcriptId,
+  userId,
+  tokenHash,
+  name,
+  expiresAt,
+  includeAudio,
+}: {
+  transcriptId: string;
+  userId: string;
+  tokenHash: string;
+  name: string | null;
+  expiresAt: string | null;
+  includeAudio: boolean;
+}) {
   return run('createShareLink', async () => {
     const db = await getDb();
     const owned = await db
@@ -223,7 +377,17 @@ export function createShareLink({ transcriptId, userId, tokenHash }: { transcrip
       .where('user_id', '=', userId)
       .executeTakeFirst();
     if (!owned) return undefined;
-    const link = { id: randomUUID(), transcript_id: transcriptId, user_id: userId, token_hash: tokenHash, created_at: now(), last_viewed_at: null };
+    const link = {
+      id: randomUUID(),
+      transcript_id: transcriptId,
+      user_id: userId,
+      token_hash: tokenHash,
+      created_at: now(),
+      last_viewed_at: null,
+      name,
+      expires_at: expiresAt,
+      include_audio: includeAudio ? 1 : 0,
+    };
     await db.insertInto('share_links').values(link).execute();
     return link;
   });
@@ -234,11 +398,25 @@ export function getShareLinksByTranscriptId({ transcriptId, userId }: { transcri
     const db = await getDb();
     return db
       .selectFrom('share_links')
-      .select(['id', 'created_at', 'last_viewed_at', 'view_count'])
+      .select(['id', 'name', 'created_at', 'expires_at', 'include_audio', 'last_viewed_at', 'view_count'])
       .where('transcript_id', '=', transcriptId)
       .where('user_id', '=', userId)
       .orderBy('created_at', 'desc')
       .execute();
+  });
+}
+
+/** Revokes one link; false when it is not this owner's link to this transcript. */
+export function deleteShareLinkById({ id, transcriptId, userId }: { id: string; transcriptId: string; userId: string }) {
+  return run('deleteShareLinkById', async () => {
+    const db = await getDb();
+    const result = await db
+      .deleteFrom('share_links')
+      .where('id', '=', id)
+      .where('transcript_id', '=', transcriptId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   });
 }
 
@@ -254,15 +432,23 @@ export function deleteShareLinksByTranscriptId({ transcriptId, userId }: { trans
   });
 }
 
-/** The public view of a shared transcript; records the view. Never returns owner details. */
-export function getSharedTranscriptByTokenHash({ tokenHash }: { tokenHash: string }) {
+/**
+ * The public view of a shared transcript through a link that has not expired; records the view
+ * when asked. The transcript id and audio key are for the server only: never show them.
+ */
+export function getSharedTranscriptByTokenHash({ tokenHash, recordView }: { tokenHash: string; recordView: boolean }) {
   return run('getSharedTranscriptByTokenHash', async () => {
     const db = await getDb();
+    const timestamp = now();
     const shared = await db
       .selectFrom('share_links')
       .innerJoin('transcripts', 'transcripts.id', 'share_links.transcript_id')
       .select([
         'share_links.id as link_id',
+        'share_links.include_audio',
+        'transcripts.id as transcript_id',
+        'transcripts.audio_key',
+        'transcripts.audio_type',
         'transcripts.title',
         'transcripts.text',
         'transcripts.status',
@@ -271,13 +457,16 @@ export function getSharedTranscriptByTokenHash({ tokenHash }: { tokenHash: strin
         'transcripts.duration_seconds',
       ])
       .where('share_links.token_hash', '=', tokenHash)
+      .where((eb) => eb.or([eb('share_links.expires_at', 'is', null), eb('share_links.expires_at', '>', timestamp)]))
       .executeTakeFirst();
     if (!shared) return undefined;
-    await db
-      .updateTable('share_links')
-      .set((eb) => ({ last_viewed_at: now(), view_count: eb('view_count', '+', 1) }))
-      .where('id', '=', shared.link_id)
-      .execute();
+    if (recordView) {
+      await db
+        .updateTable('share_links')
+        .set((eb) => ({ last_viewed_at: timestamp, view_count: eb('view_count', '+', 1) }))
+        .where('id', '=', shared.link_id)
+        .execute();
+    }
     return shared;
   });
 }

@@ -29,6 +29,22 @@ export interface TranscriptsTable {
   created_at: string;
   updated_at: string;
   completed_at: string | null;
+  /** When the current transcription began (a re-transcription starts later than created_at). */
+  started_at: string | null;
+  /** The upstream's text while the user's edit replaces it; null when the text is unedited. */
+  original_text: string | null;
+  edited_at: string | null;
+}
+
+/** A text the transcript had before it was transcribed again. */
+export interface TranscriptVersionsTable {
+  id: string;
+  transcript_id: string;
+  user_id: string;
+  text: string;
+  language: string | null;
+  prompt: string | null;
+  created_at: string;
 }
 
 export interface ShareLinksTable {
@@ -39,15 +55,20 @@ export interface ShareLinksTable {
   created_at: string;
   last_viewed_at: string | null;
   view_count: Generated<number>;
+  name: string | null;
+  expires_at: string | null;
+  include_audio: Generated<number>;
 }
 
 export interface Database {
   users: UsersTable;
   transcripts: TranscriptsTable;
   share_links: ShareLinksTable;
+  transcript_versions: TranscriptVersionsTable;
 }
 
 export type User = Selectable<UsersTable>;
 export type Transcript = Selectable<TranscriptsTable>;
 export type NewTranscript = Insertable<TranscriptsTable>;
 export type ShareLink = Selectable<ShareLinksTable>;
+export type TranscriptVersion = Selectable<TranscriptVersionsTable>;

@@ -5,13 +5,16 @@ import { HistoryList } from '@/components/history-list';
 
 export const metadata: Metadata = { title: 'History' };
 
-export default async function HistoryPage() {
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
+
+export default async function HistoryPage({ searchParams }: PageProps<'/history'>) {
   if (!(await getSignedInUserId())) redirect('/sign-in?callbackUrl=%2Fhistory');
+  const params = await searchParams;
 
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">History</h1>
-      <HistoryList />
+      <HistoryList initialFilter={{ q: first(params.q), status: first(params.status), from: first(params.from), to: first(params.to) }} />
     </div>
   );
 }

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { after } from 'next/server';
 import { getSignedInUserId } from '@/app/(auth)/auth';
-import { getTranscriptsByUserId } from '@/lib/db/queries';
+import { getAudioStore } from '@/lib/audio-store';
+import { deleteTranscriptsByIds, getTranscriptsByUserId } from '@/lib/db/queries';
 import { isTranscriptionConfigured } from '@/lib/env';
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { receiveUpload } from '@/lib/transcription/incoming';
-import { TranscriptionJob } from '@/lib/transcription/job';
+import { getRunningJob, TranscriptionJob } from '@/lib/transcription/job';
 import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
-import { encodeCursor, listQuerySchema } from './schema';
+import { bulkDeleteSchema, encodeCursor, listFilterSchema, listQuerySchema, parseJsonBody, toTranscriptFilter } from './schema';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -47,26 +48,49 @@ export async function POST(request: Request) {
   }
 }
 
-/** The signed-in user's transcripts, newest first, a page at a time. */
+/** The signed-in user's transcripts, newest first, a page at a time; optionally searched and filtered. */
 export async function GET(request: Request) {
   const userId = await getSignedInUserId();
   if (!userId) return new AppError('unauthorized:auth').toResponse();
 
-  const query = listQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const query = listQuerySchema.extend(listFilterSchema.shape).safeParse(params);
   if (!query.success) return new AppError('bad_request:api', query.error.issues[0]?.message).toResponse();
 
-  const { items, nextCursor } = await getTranscriptsByUserId({ userId, cursor: query.data.cursor, limit: query.data.limit });
-  return Response.json({
-    items: items.map((item) => ({
-      id: item.id,
-      title: item.title,
-      status: item.status,
-      createdAt: item.created_at,
-      audioBytes: item.audio_bytes,
-      durationSeconds: item.duration_seconds,
-      preview: item.text_start.split('\n')[0]?.slice(0, 200) ?? '',
-      errorMessage: item.error_message,
-    })),
-    nextCursor: encodeCursor(nextCursor),
-  });
+  const { cursor, limit, ...filter } = query.data;
+  const { items, nextCursor } = await getTranscriptsByUserId({ userId, cursor, limit, filter: toTranscriptFilter(filter) });
+  return Response.json(
+    {
+      items: items.map((item) => ({
+        id: item.id,
+        title: item.title,
+        titleMarked: item.titleMarked,
+        status: item.status,
+        createdAt: item.created_at,
+        editedAt: item.edited_at,
+        audioBytes: item.audio_bytes,
+        durationSeconds: item.duration_seconds,
+        preview: item.text_start.split('\n')[0]?.slice(0, 200) ?? '',
+        snippet: item.snippet,
+        errorMessage: item.error_message,
+      })),
+      nextCursor: encodeCursor(nextCursor),
+    },
+    { headers: { 'Cache-Control': 'no-store' } },
+  );
+}
+
+/** Deletes several of the user's transcripts (ids that are not theirs are skipped), with their audio. */
+export async function DELETE(request: Request) {
+  const userId = await getSignedInUserId();
+  if (!userId) return new AppError('unauthorized:auth').toResponse();
+  const body = await parseJsonBody(request, bulkDeleteSchema);
+  if ('error' in body) return body.error.toResponse();
+
+  const deleted = await deleteTranscriptsByIds({ ids: body.data.ids, userId });
+  for (const transcript of deleted) {
+    getRunningJob(transcript.id)?.cancel();
+    if (transcript.audio_key) await getAudioStore().delete(transcript.audio_key);
+  }
+  return Response.json({ deleted: deleted.map((transcript) => transcript.id) });
 }

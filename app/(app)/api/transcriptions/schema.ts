@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '@/lib/errors';
 
 export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -22,3 +23,59 @@ export function encodeCursor(cursor: { createdAt: string; id: string } | null) {
 }
 
 export const transcriptIdSchema = z.uuid();
+
+const isoDay = z.iso.date();
+
+export const listFilterSchema = z.object({
+  q: z.string().trim().max(200).optional(),
+  status: z.enum(['done', 'failed', 'transcribing', 'cancelled']).optional().or(z.literal('').transform(() => undefined)),
+  /** Calendar days (YYYY-MM-DD) in UTC, both included. */
+  from: isoDay.optional().or(z.literal('').transform(() => undefined)),
+  to: isoDay.optional().or(z.literal('').transform(() => undefined)),
+});
+
+/** The filter for the query layer: `to` includes its whole day. */
+export function toTranscriptFilter({ q, status, from, to }: z.infer<typeof listFilterSchema>) {
+  const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString();
+  return {
+    search: q || undefined,
+    status,
+    from: from ? `${from}T00:00:00.000Z` : undefined,
+    to: to ? dayAfter(to) : undefined,
+  };
+}
+
+export const bulkDeleteSchema = z.object({ ids: z.array(transcriptIdSchema).min(1).max(100) });
+
+export const MAX_TITLE_LENGTH = 200;
+export const MAX_TEXT_LENGTH = 1_000_000;
+
+export const transcriptPatchSchema = z.union([
+  z.object({ title: z.string().trim().min(1, { error: 'The title cannot be empty.' }).max(MAX_TITLE_LENGTH) }).strict(),
+  z.object({ text: z.string().max(MAX_TEXT_LENGTH) }).strict(),
+]);
+
+export const SHARE_EXPIRY_DAYS = ['1', '7', '30', 'never'] as const;
+
+export const shareLinkSchema = z
+  .object({
+    name: z.string().trim().max(80).optional(),
+    expiresIn: z.enum(SHARE_EXPIRY_DAYS).default('7'),
+    includeAudio: z.boolean().default(false),
+  })
+  .strict();
+
+/** The request's JSON body checked against `schema`, or the 400 naming the first bad field. */
+export async function parseJsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<{ data: T } | { error: AppError }> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return { error: new AppError('bad_request:api', 'The request body must be JSON.') };
+  }
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return { data: parsed.data };
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.');
+  return { error: new AppError('bad_request:api', field ? `${field}: ${issue?.message}` : (issue?.message ?? 'Invalid request.')) };
+}

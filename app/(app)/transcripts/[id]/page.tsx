@@ -1,12 +1,13 @@
 import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
+import { getOwnedTranscriptDetails } from '@/app/(app)/api/transcriptions/[id]/owned';
+import { toShareLinkDetails } from '@/app/(app)/api/transcriptions/[id]/share/details';
 import { transcriptIdSchema } from '@/app/(app)/api/transcriptions/schema';
 import { getSignedInUserId } from '@/app/(auth)/auth';
 import { TranscriptView } from '@/components/transcript-view';
 import { getShareLinksByTranscriptId, getTranscriptById } from '@/lib/db/queries';
-import { getRunningJob } from '@/lib/transcription/job';
-import { toTranscriptDetails } from '@/lib/transcript-details';
+import { isTranscriptionConfigured } from '@/lib/env';
 
 /** The signed-in user's transcript; someone else's is as missing as one that never existed. */
 const loadTranscript = cache(async (id: string) => {
@@ -27,8 +28,10 @@ export default async function TranscriptPage({ params }: PageProps<'/transcripts
   if (!userId) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/transcripts/${encodeURIComponent(id)}`)}`);
   if (!transcript) notFound();
 
-  const links = await getShareLinksByTranscriptId({ transcriptId: transcript.id, userId });
-  const details = toTranscriptDetails(transcript, getRunningJob(transcript.id)?.currentText());
+  const [details, links] = await Promise.all([
+    getOwnedTranscriptDetails({ transcript, userId }),
+    getShareLinksByTranscriptId({ transcriptId: transcript.id, userId }),
+  ]);
 
-  return <TranscriptView initial={details} sharedSince={links.at(-1)?.created_at ?? null} />;
+  return <TranscriptView initial={details} initialLinks={links.map(toShareLinkDetails)} canTranscribe={isTranscriptionConfigured()} />;
 }

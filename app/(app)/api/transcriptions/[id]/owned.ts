@@ -2,8 +2,10 @@ import 'server-only';
 
 import { getSignedInUserId } from '@/app/(auth)/auth';
 import type { Transcript } from '@/lib/db/schema';
-import { getTranscriptById } from '@/lib/db/queries';
+import { getTranscriptById, getTranscriptVersionsByTranscriptId } from '@/lib/db/queries';
 import { AppError } from '@/lib/errors';
+import { getRunningJob } from '@/lib/transcription/job';
+import { toTranscriptDetails } from '@/lib/transcript-details';
 import { transcriptIdSchema } from '../schema';
 
 /**
@@ -18,4 +20,10 @@ export async function loadOwnedTranscript(params: Promise<{ id: string }>): Prom
   const transcript = await getTranscriptById({ id: id.data, userId });
   if (!transcript) return new AppError('not_found:transcript');
   return { userId, transcript };
+}
+
+/** Everything the owner sees of a transcript: the live text while it runs, and its earlier versions. */
+export async function getOwnedTranscriptDetails({ transcript, userId }: { transcript: Transcript; userId: string }) {
+  const versions = await getTranscriptVersionsByTranscriptId({ transcriptId: transcript.id, userId });
+  return toTranscriptDetails({ transcript, liveText: getRunningJob(transcript.id)?.currentText(), versions });
 }

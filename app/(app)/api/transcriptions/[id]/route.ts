@@ -1,18 +1,37 @@
 import { getAudioStore } from '@/lib/audio-store';
-import { deleteTranscriptById } from '@/lib/db/queries';
+import { deleteTranscriptById, editTranscriptText, getTranscriptById, renameTranscript } from '@/lib/db/queries';
 import { AppError } from '@/lib/errors';
 import { getRunningJob } from '@/lib/transcription/job';
-import { toTranscriptDetails } from '@/lib/transcript-details';
-import { loadOwnedTranscript } from './owned';
+import { parseJsonBody, transcriptPatchSchema } from '../schema';
+import { getOwnedTranscriptDetails, loadOwnedTranscript } from './owned';
 
 type Context = { params: Promise<{ id: string }> };
+
+const noStore = { 'Cache-Control': 'no-store' };
 
 export async function GET(_request: Request, { params }: Context) {
   const owned = await loadOwnedTranscript(params);
   if (owned instanceof AppError) return owned.toResponse();
-  return Response.json(toTranscriptDetails(owned.transcript, getRunningJob(owned.transcript.id)?.currentText()), {
-    headers: { 'Cache-Control': 'no-store' },
-  });
+  return Response.json(await getOwnedTranscriptDetails(owned), { headers: noStore });
+}
+
+/** Renames the transcript (`{title}`) or replaces its text with the user's edit (`{text}`). */
+export async function PATCH(request: Request, { params }: Context) {
+  const owned = await loadOwnedTranscript(params);
+  if (owned instanceof AppError) return owned.toResponse();
+  const body = await parseJsonBody(request, transcriptPatchSchema);
+  if ('error' in body) return body.error.toResponse();
+
+  const { id } = owned.transcript;
+  const { userId } = owned;
+  if ('title' in body.data) {
+    await renameTranscript({ id, userId, title: body.data.title });
+  } else if (!(await editTranscriptText({ id, userId, text: body.data.text }))) {
+    return new AppError('conflict:transcript', 'The text can be edited once the transcription has ended.').toResponse();
+  }
+  const transcript = await getTranscriptById({ id, userId });
+  if (!transcript) return new AppError('not_found:transcript').toResponse();
+  return Response.json(await getOwnedTranscriptDetails({ transcript, userId }), { headers: noStore });
 }
 
 /** Deletes the transcript, its share links and its audio. */
