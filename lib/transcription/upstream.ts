@@ -84,7 +84,7 @@ export async function openTranscription({
   requestId: string;
   /** Hears upstream SSE comments: a queue or keep-alive note is progress for idle timeouts. */
   onActivity?: () => void;
-}): Promise<AsyncGenerator<UpstreamEvent>> {
+}): Promise<{ upstreamRequestId: string | undefined; events: AsyncGenerator<UpstreamEvent> }> {
   const { baseUrl, apiKey, model } = getConfig().transcription;
   if (!baseUrl || !apiKey) throw new AppError('unavailable:transcription');
   const boundary = createBoundary();
@@ -124,7 +124,7 @@ export async function openTranscription({
     throw error;
   }
   log.info('upstream.response', { requestId, upstreamRequestId, status: response.status });
-  return eventsOf(response, onActivity);
+  return { upstreamRequestId, events: eventsOf(response, onActivity) };
 }
 
 async function* eventsOf(response: Response, onActivity?: () => void): AsyncGenerator<UpstreamEvent> {

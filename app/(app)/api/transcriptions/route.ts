@@ -4,7 +4,9 @@ import { getSignedInUserId } from '@/app/(auth)/auth';
 import { getTranscriptsByUserId } from '@/lib/db/queries';
 import { isTranscriptionConfigured } from '@/lib/env';
 import { AppError, isAppError } from '@/lib/errors';
-import { log } from '@/lib/log';
+import { hashForLog, log } from '@/lib/log';
+import { reserveTranscription, type TranscriptionSlot } from '@/lib/quota/transcription';
+import { crossOriginError } from '@/lib/same-origin';
 import { receiveUpload } from '@/lib/transcription/incoming';
 import { TranscriptionJob } from '@/lib/transcription/job';
 import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
@@ -17,15 +19,45 @@ export const dynamic = 'force-dynamic';
 export async function POST(request: Request) {
   const userId = await getSignedInUserId();
   if (!userId) return new AppError('unauthorized:auth').toResponse();
+  const crossOrigin = crossOriginError(request);
+  if (crossOrigin) return crossOrigin.toResponse();
   if (!isTranscriptionConfigured()) return new AppError('unavailable:transcription').toResponse();
 
   const requestId = randomUUID();
   const startedAt = Date.now();
+  const logRequest = (outcome: { status: number; code?: string; job?: TranscriptionJob }) => {
+    const metrics = outcome.job?.metrics;
+    log.info('transcription.request', {
+      requestId,
+      userHash: hashForLog(userId),
+      transcriptId: outcome.job?.id,
+      status: outcome.status,
+      code: outcome.code,
+      declaredBytes: declaredContentLength(request),
+      audioBytes: metrics?.audioBytes,
+      attempts: metrics?.attempts,
+      upstreamRequestId: metrics?.upstreamRequestId,
+      uploadMs: metrics?.uploadCompletedAt && metrics.uploadCompletedAt - startedAt,
+      firstDeltaMs: metrics?.firstDeltaAt && metrics.firstDeltaAt - startedAt,
+      totalMs: Date.now() - startedAt,
+    });
+  };
+
+  let slot: TranscriptionSlot | undefined;
   let job: TranscriptionJob | undefined;
   try {
+    slot = await reserveTranscription({ userId, declaredBytes: declaredContentLength(request) });
     const upload = await receiveUpload(request);
     job = await TranscriptionJob.fromUpload({ userId, upload, clientSignal: request.signal, requestId });
-    after(job.finished);
+    const { release } = slot;
+    const startedJob = job;
+    // The slot and the request's log line end with the transcription, whoever is still listening.
+    after(
+      job.finished.then((result) => {
+        release();
+        logRequest(result.ok ? { status: 200, job: startedJob } : { status: result.error.status, code: result.error.code, job: startedJob });
+      }),
+    );
     await job.ready;
     // Fields may follow the file (the OpenAI SDK sends them last): answer with all of them known.
     const { options } = await upload.complete;
@@ -41,10 +73,17 @@ export async function POST(request: Request) {
   } catch (error) {
     const appError = isAppError(error) ? error : new AppError('internal:transcription', undefined, { cause: error });
     if (!isAppError(error)) log.error('transcription.route', { requestId, cause: error instanceof Error ? error.message : String(error) });
+    if (!job) {
+      slot?.release();
+      logRequest({ status: appError.status, code: appError.code });
+    }
     return appError.toResponse();
-  } finally {
-    log.info('transcription.request', { requestId, transcriptId: job?.id, ms: Date.now() - startedAt });
   }
+}
+
+function declaredContentLength(request: Request) {
+  const length = Number(request.headers.get('content-length') ?? Number.NaN);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
 }
 
 /** The signed-in user's transcripts, newest first, a page at a time. */

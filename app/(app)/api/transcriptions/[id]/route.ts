@@ -1,6 +1,7 @@
 import { getAudioStore } from '@/lib/audio-store';
 import { deleteTranscriptById } from '@/lib/db/queries';
 import { AppError } from '@/lib/errors';
+import { crossOriginError } from '@/lib/same-origin';
 import { getRunningJob } from '@/lib/transcription/job';
 import { toTranscriptDetails } from '@/lib/transcript-details';
 import { loadOwnedTranscript } from './owned';
@@ -16,7 +17,9 @@ export async function GET(_request: Request, { params }: Context) {
 }
 
 /** Deletes the transcript, its share links and its audio. */
-export async function DELETE(_request: Request, { params }: Context) {
+export async function DELETE(request: Request, { params }: Context) {
+  const crossOrigin = crossOriginError(request);
+  if (crossOrigin) return crossOrigin.toResponse();
   const owned = await loadOwnedTranscript(params);
   if (owned instanceof AppError) return owned.toResponse();
   getRunningJob(owned.transcript.id)?.cancel();
