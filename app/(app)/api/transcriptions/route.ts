@@ -4,11 +4,12 @@ import { getSignedInUserId } from '@/app/(auth)/auth';
 import { getTranscriptsByUserId } from '@/lib/db/queries';
 import { isTranscriptionConfigured } from '@/lib/env';
 import { AppError, isAppError } from '@/lib/errors';
-import { hashForLog, log } from '@/lib/log';
+import { log } from '@/lib/log';
 import { reserveTranscription, type TranscriptionSlot } from '@/lib/quota/transcription';
 import { crossOriginError } from '@/lib/same-origin';
 import { receiveUpload } from '@/lib/transcription/incoming';
 import { TranscriptionJob } from '@/lib/transcription/job';
+import { logTranscriptionRequest, settleWhenFinished } from '@/lib/transcription/request-log';
 import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
 import { encodeCursor, listQuerySchema } from './schema';
 
@@ -25,39 +26,16 @@ export async function POST(request: Request) {
 
   const requestId = randomUUID();
   const startedAt = Date.now();
-  const logRequest = (outcome: { status: number; code?: string; job?: TranscriptionJob }) => {
-    const metrics = outcome.job?.metrics;
-    log.info('transcription.request', {
-      requestId,
-      userHash: hashForLog(userId),
-      transcriptId: outcome.job?.id,
-      status: outcome.status,
-      code: outcome.code,
-      declaredBytes: declaredContentLength(request),
-      audioBytes: metrics?.audioBytes,
-      attempts: metrics?.attempts,
-      upstreamRequestId: metrics?.upstreamRequestId,
-      uploadMs: metrics?.uploadCompletedAt && metrics.uploadCompletedAt - startedAt,
-      firstDeltaMs: metrics?.firstDeltaAt && metrics.firstDeltaAt - startedAt,
-      totalMs: Date.now() - startedAt,
-    });
-  };
+  const declaredBytes = declaredContentLength(request);
 
   let slot: TranscriptionSlot | undefined;
   let job: TranscriptionJob | undefined;
   try {
-    slot = await reserveTranscription({ userId, declaredBytes: declaredContentLength(request) });
+    slot = await reserveTranscription({ userId, declaredBytes });
     const upload = await receiveUpload(request);
     job = await TranscriptionJob.fromUpload({ userId, upload, clientSignal: request.signal, requestId });
-    const { release } = slot;
-    const startedJob = job;
     // The slot and the request's log line end with the transcription, whoever is still listening.
-    after(
-      job.finished.then((result) => {
-        release();
-        logRequest(result.ok ? { status: 200, job: startedJob } : { status: result.error.status, code: result.error.code, job: startedJob });
-      }),
-    );
+    after(settleWhenFinished(job, { release: slot.release, requestId, userId, startedAt, declaredBytes }));
     await job.ready;
     // Fields may follow the file (the OpenAI SDK sends them last): answer with all of them known.
     const { options } = await upload.complete;
@@ -75,7 +53,7 @@ export async function POST(request: Request) {
     if (!isAppError(error)) log.error('transcription.route', { requestId, cause: error instanceof Error ? error.message : String(error) });
     if (!job) {
       slot?.release();
-      logRequest({ status: appError.status, code: appError.code });
+      logTranscriptionRequest({ requestId, userId, startedAt, declaredBytes, status: appError.status, code: appError.code });
     }
     return appError.toResponse();
   }
