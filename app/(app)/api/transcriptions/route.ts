@@ -7,7 +7,7 @@ import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { reserveTranscription, type TranscriptionSlot } from '@/lib/quota/transcription';
 import { crossOriginError } from '@/lib/same-origin';
-import { receiveUpload } from '@/lib/transcription/incoming';
+import { checkUploadHeaders, receiveUpload } from '@/lib/transcription/incoming';
 import { TranscriptionJob } from '@/lib/transcription/job';
 import { logTranscriptionRequest, settleWhenFinished } from '@/lib/transcription/request-log';
 import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
@@ -31,6 +31,8 @@ export async function POST(request: Request) {
   let slot: TranscriptionSlot | undefined;
   let job: TranscriptionJob | undefined;
   try {
+    // Refusals that need no database come first: an oversize upload is answered at once.
+    checkUploadHeaders(request);
     slot = await reserveTranscription({ userId, declaredBytes });
     const upload = await receiveUpload(request);
     job = await TranscriptionJob.fromUpload({ userId, upload, clientSignal: request.signal, requestId });
