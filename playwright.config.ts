@@ -6,6 +6,7 @@ import {
   APP_PORT,
   E2E_DATA_DIR,
   E2E_ENGINE_DATA_DIR,
+  E2E_SERVER_LOG,
   ENGINE_APP_BASE_URL,
   ENGINE_APP_PORT,
   FAKE_UPSTREAM_API_KEY,
@@ -63,7 +64,8 @@ export default defineConfig({
   // Started one after the other: the second serves the build the first one made.
   webServer: [
     {
-      command: `npm run build && npx next start -p ${APP_PORT} -H 127.0.0.1`,
+      // Build and server output also go to a file that the log and key-canary tests read.
+      command: `mkdir -p ${E2E_DATA_DIR} && (npm run build && npx next start -p ${APP_PORT} -H 127.0.0.1) 2>&1 | tee -a ${E2E_SERVER_LOG}`,
       url: `${APP_BASE_URL}/sign-in`,
       timeout: 300_000,
       reuseExistingServer: !process.env.CI,
@@ -76,6 +78,10 @@ export default defineConfig({
         TRANSCRIBE_BASE_URL: FAKE_UPSTREAM_URL,
         TRANSCRIBE_API_KEY: FAKE_UPSTREAM_API_KEY,
         TRANSCRIBE_IDLE_TIMEOUT_MS: '3000',
+        // One account per worker runs every spec: room for all of them (abuse-limits.spec.ts
+        // tests the limits on an instance of its own).
+        RATE_LIMIT_TRANSCRIPTIONS_IN_FLIGHT: '4',
+        RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR: '10000',
         AUTH_SECRET: 'e2e-secret-not-for-production-0123456789abcdef',
         AUTH_TRUST_HOST: 'true',
         NODE_ENV: 'production',

@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from 'next';
 import { ServiceWorkerRegistration } from '@/components/service-worker-registration';
+import { headers } from 'next/headers';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -20,7 +21,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: LayoutProps<'/'>) {
+export default async function RootLayout({ children }: LayoutProps<'/'>) {
+  // Reading the request renders every page per request: Next can then put this request's CSP
+  // nonce (proxy.ts) on its scripts. A page prerendered at build time would carry none.
+  await headers();
   return (
     <html lang="en">
       <body className="min-h-dvh font-sans">

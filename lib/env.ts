@@ -13,6 +13,10 @@ const optionalString = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+function optionalInteger(min: number, max: number) {
+  return optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(min).max(max).optional());
+}
+
 const envSchema = z.object({
   DATA_DIR: optionalString,
   DATABASE_URL: optionalString,
@@ -22,6 +26,11 @@ const envSchema = z.object({
   TRANSCRIBE_MODEL: optionalString,
   TRANSCRIBE_IDLE_TIMEOUT_MS: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(100).optional()),
   ENGINE_CONCURRENCY: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(1).max(64).optional()),
+  RATE_LIMIT_TRANSCRIPTIONS_IN_FLIGHT: optionalInteger(1, 1000),
+  RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR: optionalInteger(1, 1_000_000),
+  RATE_LIMIT_AUDIO_MB_PER_DAY: optionalInteger(1, 10_000_000),
+  RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: optionalInteger(1, 1_000_000),
+  RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: optionalInteger(1, 1_000_000),
   PORT: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(1).max(65_535).optional()),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
@@ -50,6 +59,13 @@ function loadConfig() {
       google: env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET ? { clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET } : undefined,
     },
     authSecret: env.AUTH_SECRET,
+    limits: {
+      transcriptionsInFlight: env.RATE_LIMIT_TRANSCRIPTIONS_IN_FLIGHT ?? 2,
+      transcriptionsPerHour: env.RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR ?? 60,
+      audioBytesPerDay: (env.RATE_LIMIT_AUDIO_MB_PER_DAY ?? 2000) * 1_000_000,
+      signInFailuresPerAccount: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT ?? 10,
+      signInFailuresPerIp: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_IP ?? 100,
+    },
   };
 }
 

@@ -1,3 +1,6 @@
+import { createHmac } from 'node:crypto';
+import { getAuthSecret } from '@/lib/env';
+
 type Fields = Record<string, string | number | boolean | null | undefined>;
 
 function write(level: 'info' | 'warn' | 'error', event: string, fields: Fields) {
@@ -15,3 +18,11 @@ export const log = {
   warn: (event: string, fields: Fields = {}) => write('warn', event, fields),
   error: (event: string, fields: Fields = {}) => write('error', event, fields),
 };
+
+/**
+ * A stable pseudonym for a user id or an email, so that log lines about one person can be
+ * grouped without naming them. Keyed with the auth secret: a dictionary of emails cannot undo it.
+ */
+export function hashForLog(value: string) {
+  return createHmac('sha256', getAuthSecret()).update(value).digest('hex').slice(0, 16);
+}

@@ -1,6 +1,6 @@
 'use server';
 
-import { AuthError } from 'next-auth';
+import { AuthError, CredentialsSignin } from 'next-auth';
 import { redirect } from 'next/navigation';
 import { credentialsSchema, safeCallbackPath } from '@/lib/auth/credentials';
 import { hashPassword } from '@/lib/auth/password';
@@ -49,6 +49,9 @@ export async function signInAction(_previous: AuthFormState, formData: FormData)
   try {
     await signIn('credentials', { email: parsed.data.email, password: parsed.data.password, redirect: false });
   } catch (error) {
+    if (error instanceof CredentialsSignin && error.code === 'rate_limited') {
+      return { email, formError: 'Too many failed sign-in attempts. Wait 15 minutes, then try again.' };
+    }
     if (error instanceof AuthError) return { email, formError: 'Wrong email or password.' };
     throw error;
   }

@@ -1,12 +1,13 @@
-import NextAuth, { type NextAuthConfig } from 'next-auth';
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import GitHub from 'next-auth/providers/github';
 import Google from 'next-auth/providers/google';
 import { credentialsSchema } from '@/lib/auth/credentials';
 import { spendPasswordCheckTime, verifyPassword } from '@/lib/auth/password';
+import { clientIpFrom, isSignInBlocked, recordSignInFailure, recordSignInSuccess, SignInRateLimited } from '@/lib/auth/sign-in-limit';
 import { getUserByEmail, upsertOAuthUser } from '@/lib/db/queries';
 import { getAuthSecret, getConfig } from '@/lib/env';
-import { log } from '@/lib/log';
+import { hashForLog, log } from '@/lib/log';
 
 function buildConfig(): NextAuthConfig {
   const { oauth } = getConfig();
@@ -18,22 +19,30 @@ function buildConfig(): NextAuthConfig {
     logger: {
       // A wrong password is an answer, not an error: keep it out of the error log.
       error(error) {
-        if (error.name === 'CredentialsSignin') return;
+        if (error instanceof CredentialsSignin) return;
         log.error('auth', { name: error.name, cause: error.message });
       },
     },
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },
-        async authorize(raw) {
+        async authorize(raw, request) {
           const parsed = credentialsSchema.safeParse(raw);
           if (!parsed.success) return null;
+          const attempt = { email: parsed.data.email, ip: clientIpFrom(request.headers) };
+          if (isSignInBlocked(attempt)) {
+            log.warn('auth.rate_limited', { accountHash: hashForLog(attempt.email) });
+            throw new SignInRateLimited();
+          }
           const user = await getUserByEmail({ email: parsed.data.email });
-          if (!user?.password_hash) {
-            await spendPasswordCheckTime(parsed.data.password);
+          const passwordMatches = user?.password_hash
+            ? await verifyPassword(parsed.data.password, user.password_hash)
+            : await spendPasswordCheckTime(parsed.data.password).then(() => false);
+          if (!user || !passwordMatches) {
+            recordSignInFailure(attempt);
             return null;
           }
-          if (!(await verifyPassword(parsed.data.password, user.password_hash))) return null;
+          recordSignInSuccess(attempt);
           return { id: user.id, email: user.email, name: user.name };
         },
       }),

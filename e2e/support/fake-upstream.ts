@@ -74,6 +74,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   receivedAt: number;
   firstByteAt: number | null;
+  /** When each text delta was written (performance.timeOrigin + performance.now(), sub-millisecond). */
+  eventSentAt: number[];
   lastByteAt: number | null;
   bodyBytes: number;
   authorized: boolean;
@@ -324,6 +326,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
       ),
       receivedAt: Date.now(),
       firstByteAt: null,
+      eventSentAt: [],
       lastByteAt: null,
       bodyBytes: 0,
       authorized: authorization === `Bearer ${options.apiKey}`,
@@ -527,6 +530,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
       for (const [index, delta] of deltas.slice(0, deltaLimit).entries()) {
         if (index > 0 && !(await wait(scenario.delayMs, res))) return;
         res.write(sseEvent({ type: 'transcript.text.delta', delta }));
+        record.eventSentAt.push(performance.timeOrigin + performance.now());
       }
       if (scenario.stall) {
         record.outcome = 'stall';

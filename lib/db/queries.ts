@@ -243,6 +243,23 @@ export function endTranscriptWithoutText({
   });
 }
 
+/** What the user has started lately: transcriptions since `countSince` and audio bytes since `bytesSince`. */
+export function getTranscriptionUsageByUserId({ userId, countSince, bytesSince }: { userId: string; countSince: Date; bytesSince: Date }) {
+  return run('getTranscriptionUsageByUserId', async () => {
+    const db = await getDb();
+    const usage = await db
+      .selectFrom('transcripts')
+      .select((eb) => [
+        eb.fn.countAll<number>().filterWhere('created_at', '>=', countSince.toISOString()).as('count'),
+        eb.fn.coalesce(eb.fn.sum<number>('audio_bytes'), eb.lit(0)).as('bytes'),
+      ])
+      .where('user_id', '=', userId)
+      .where('created_at', '>=', bytesSince.toISOString())
+      .executeTakeFirstOrThrow();
+    return { count: Number(usage.count), bytes: Number(usage.bytes) };
+  });
+}
+
 export function getTranscriptById({ id, userId }: { id: string; userId: string }): Promise<Transcript | undefined> {
   return run('getTranscriptById', async () => {
     const db = await getDb();

@@ -36,13 +36,19 @@ function parseOptions(fields: Map<string, string>): TranscriptionOptions {
  * first bytes prove an accepted audio container. Nothing is buffered beyond those bytes; the
  * caller's pace of reading `audio` is the pace at which the client's socket is read.
  */
-export async function receiveUpload(request: Request): Promise<IncomingUpload> {
+/** What the headers alone can refuse: a wrong content type, a declared size over the limit. */
+export function checkUploadHeaders(request: Request) {
   const contentType = request.headers.get('content-type') ?? '';
   if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
     throw new AppError('unsupported_media_type:transcription', 'Send the audio as multipart/form-data with a "file" field.');
   }
   const declaredLength = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declaredLength > MAX_AUDIO_BYTES + ENVELOPE_ALLOWANCE_BYTES) throw tooLarge();
+  return contentType;
+}
+
+export async function receiveUpload(request: Request): Promise<IncomingUpload> {
+  const contentType = checkUploadHeaders(request);
   if (!request.body) throw badRequest('The request has no body.');
 
   let parser: busboy.Busboy;

@@ -15,6 +15,7 @@ import {
 import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
+import { processSingleton } from '@/lib/process-singleton';
 import type { TranscriptEvent } from './events';
 import type { IncomingUpload } from './incoming';
 import { createPushStream } from './push-stream';
@@ -36,9 +37,7 @@ type AttemptInput = {
   abandon?: () => void;
 };
 
-const registryKey = Symbol.for('verbatim.transcription-jobs');
-const registry: Map<string, TranscriptionJob> = ((globalThis as Record<symbol, unknown>)[registryKey] as Map<string, TranscriptionJob>) ?? new Map();
-(globalThis as Record<symbol, unknown>)[registryKey] = registry;
+const registry = processSingleton('transcription-jobs', () => new Map<string, TranscriptionJob>());
 
 /** The running transcription for this id, if it runs in this process. */
 export function getRunningJob(id: string) {
@@ -75,6 +74,11 @@ export class TranscriptionJob {
   private readonly events: TranscriptEvent[] = [];
   private readonly listeners = new Set<Listener>();
   private readonly abortController = new AbortController();
+  /** For the request log: sizes, times and the upstream's id, never content. */
+  readonly metrics: { audioBytes: number; attempts: number; upstreamRequestId?: string; uploadCompletedAt?: number; firstDeltaAt?: number } = {
+    audioBytes: 0,
+    attempts: 0,
+  };
   private text = '';
   private usage: unknown = null;
   private sentDelta = false;
@@ -247,6 +251,8 @@ export class TranscriptionJob {
       // The client has sent everything: from here on its going away no longer stops the work.
       this.uploadComplete = true;
       const { bytes } = await stored;
+      this.metrics.audioBytes = bytes;
+      this.metrics.uploadCompletedAt = Date.now();
       await updateTranscriptProgress({ id: this.id, userId: this.userId, text: this.text, audioBytes: bytes });
       return options;
     } catch (error) {
@@ -268,7 +274,15 @@ export class TranscriptionJob {
       let input: AttemptInput | undefined;
       try {
         input = await inputFor(attempt);
-        const events = await openTranscription({ ...input, format, signal: this.signal, requestId: this.requestId, onComment: (comment) => this.hear(comment) });
+        const { upstreamRequestId, events } = await openTranscription({
+          ...input,
+          format,
+          signal: this.signal,
+          requestId: this.requestId,
+          onComment: (comment) => this.hear(comment),
+        });
+        this.metrics.upstreamRequestId = upstreamRequestId;
+        this.metrics.attempts = attempt;
         this.markReady();
         this.touch();
         for await (const event of events) {
@@ -278,6 +292,7 @@ export class TranscriptionJob {
             return event.text;
           }
           this.text += event.delta;
+          this.metrics.firstDeltaAt ??= Date.now();
           this.sentDelta = true;
           this.emit({ type: 'transcript.text.delta', delta: event.delta });
           this.scheduleProgressSave();

@@ -11,6 +11,8 @@ export type UpstreamOptions = { language?: string; prompt?: string };
 
 const MAX_RETRY_AFTER_SECONDS = 30;
 
+let misconfigurationReported = false;
+
 function optionFields(options: UpstreamOptions): MultipartField[] {
   const fields: MultipartField[] = [];
   if (options.language) fields.push(['language', options.language]);
@@ -84,7 +86,7 @@ export async function openTranscription({
   requestId: string;
   /** Hears upstream SSE comments: keep-alives and queue notes. */
   onComment?: (comment: string) => void;
-}): Promise<AsyncGenerator<UpstreamEvent>> {
+}): Promise<{ upstreamRequestId: string | undefined; events: AsyncGenerator<UpstreamEvent> }> {
   const { baseUrl, apiKey, model } = getConfig().transcription;
   if (!baseUrl || !apiKey) throw new AppError('unavailable:transcription');
   const boundary = createBoundary();
@@ -120,11 +122,15 @@ export async function openTranscription({
     const upstreamCode = await readErrorCode(response);
     const error = errorForStatus(response.status, upstreamCode, retryAfterSeconds(response.headers.get('retry-after')));
     log.warn('upstream.error', { requestId, upstreamRequestId, status: response.status, upstreamCode });
-    if (error.code === 'upstream:auth') log.error('upstream.misconfigured', { hint: 'TRANSCRIBE_API_KEY was refused by the upstream' });
+    if (error.code === 'upstream:auth' && !misconfigurationReported) {
+      // Once per process: every request fails the same way until the operator fixes the key.
+      misconfigurationReported = true;
+      log.error('upstream.misconfigured', { hint: 'TRANSCRIBE_API_KEY was refused by the upstream; fix it and restart' });
+    }
     throw error;
   }
   log.info('upstream.response', { requestId, upstreamRequestId, status: response.status });
-  return eventsOf(response, onComment);
+  return { upstreamRequestId, events: eventsOf(response, onComment) };
 }
 
 async function* eventsOf(response: Response, onComment?: (comment: string) => void): AsyncGenerator<UpstreamEvent> {

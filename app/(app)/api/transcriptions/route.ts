@@ -6,8 +6,11 @@ import { deleteTranscriptsByIds, getTranscriptsByUserId } from '@/lib/db/queries
 import { isTranscriptionConfigured } from '@/lib/env';
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
-import { receiveUpload } from '@/lib/transcription/incoming';
+import { reserveTranscription, type TranscriptionSlot } from '@/lib/quota/transcription';
+import { crossOriginError } from '@/lib/same-origin';
+import { checkUploadHeaders, receiveUpload } from '@/lib/transcription/incoming';
 import { getRunningJob, TranscriptionJob } from '@/lib/transcription/job';
+import { logTranscriptionRequest, settleWhenFinished } from '@/lib/transcription/request-log';
 import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
 import { bulkDeleteSchema, encodeCursor, listFilterSchema, listQuerySchema, parseJsonBody, toTranscriptFilter } from './schema';
 
@@ -18,15 +21,24 @@ export const dynamic = 'force-dynamic';
 export async function POST(request: Request) {
   const userId = await getSignedInUserId();
   if (!userId) return new AppError('unauthorized:auth').toResponse();
+  const crossOrigin = crossOriginError(request);
+  if (crossOrigin) return crossOrigin.toResponse();
   if (!isTranscriptionConfigured()) return new AppError('unavailable:transcription').toResponse();
 
   const requestId = randomUUID();
   const startedAt = Date.now();
+  const declaredBytes = declaredContentLength(request);
+
+  let slot: TranscriptionSlot | undefined;
   let job: TranscriptionJob | undefined;
   try {
+    // Refusals that need no database come first: an oversize upload is answered at once.
+    checkUploadHeaders(request);
+    slot = await reserveTranscription({ userId, declaredBytes });
     const upload = await receiveUpload(request);
     job = await TranscriptionJob.fromUpload({ userId, upload, clientSignal: request.signal, requestId });
-    after(job.finished);
+    // The slot and the request's log line end with the transcription, whoever is still listening.
+    after(settleWhenFinished(job, { release: slot.release, requestId, userId, startedAt, declaredBytes }));
     await job.ready;
     // Fields may follow the file (the OpenAI SDK sends them last): answer with all of them known.
     const { options } = await upload.complete;
@@ -42,10 +54,17 @@ export async function POST(request: Request) {
   } catch (error) {
     const appError = isAppError(error) ? error : new AppError('internal:transcription', undefined, { cause: error });
     if (!isAppError(error)) log.error('transcription.route', { requestId, cause: error instanceof Error ? error.message : String(error) });
+    if (!job) {
+      slot?.release();
+      logTranscriptionRequest({ requestId, userId, startedAt, declaredBytes, status: appError.status, code: appError.code });
+    }
     return appError.toResponse();
-  } finally {
-    log.info('transcription.request', { requestId, transcriptId: job?.id, ms: Date.now() - startedAt });
   }
+}
+
+function declaredContentLength(request: Request) {
+  const length = Number(request.headers.get('content-length') ?? Number.NaN);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
 }
 
 /** The signed-in user's transcripts, newest first, a page at a time; optionally searched and filtered. */
@@ -82,6 +101,8 @@ export async function GET(request: Request) {
 
 /** Deletes several of the user's transcripts (ids that are not theirs are skipped), with their audio. */
 export async function DELETE(request: Request) {
+  const crossOrigin = crossOriginError(request);
+  if (crossOrigin) return crossOrigin.toResponse();
   const userId = await getSignedInUserId();
   if (!userId) return new AppError('unauthorized:auth').toResponse();
   const body = await parseJsonBody(request, bulkDeleteSchema);

@@ -1,6 +1,7 @@
 import { getAudioStore } from '@/lib/audio-store';
 import { deleteTranscriptById, editTranscriptText, getTranscriptById, renameTranscript } from '@/lib/db/queries';
 import { AppError } from '@/lib/errors';
+import { crossOriginError } from '@/lib/same-origin';
 import { getRunningJob } from '@/lib/transcription/job';
 import { parseJsonBody, transcriptPatchSchema } from '../schema';
 import { getOwnedTranscriptDetails, loadOwnedTranscript } from './owned';
@@ -17,6 +18,8 @@ export async function GET(_request: Request, { params }: Context) {
 
 /** Renames the transcript (`{title}`) or replaces its text with the user's edit (`{text}`). */
 export async function PATCH(request: Request, { params }: Context) {
+  const crossOrigin = crossOriginError(request);
+  if (crossOrigin) return crossOrigin.toResponse();
   const owned = await loadOwnedTranscript(params);
   if (owned instanceof AppError) return owned.toResponse();
   const body = await parseJsonBody(request, transcriptPatchSchema);
@@ -35,7 +38,9 @@ export async function PATCH(request: Request, { params }: Context) {
 }
 
 /** Deletes the transcript, its share links and its audio. */
-export async function DELETE(_request: Request, { params }: Context) {
+export async function DELETE(request: Request, { params }: Context) {
+  const crossOrigin = crossOriginError(request);
+  if (crossOrigin) return crossOrigin.toResponse();
   const owned = await loadOwnedTranscript(params);
   if (owned instanceof AppError) return owned.toResponse();
   getRunningJob(owned.transcript.id)?.cancel();

@@ -5,6 +5,7 @@ import { SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
 import { getAudioStore } from '@/lib/audio-store';
 import { getTranscriptById } from '@/lib/db/queries';
 import { isTranscriptionConfigured } from '@/lib/env';
+import { crossOriginError } from '@/lib/same-origin';
 import { AppError } from '@/lib/errors';
 import { getRunningJob, TranscriptionJob } from '@/lib/transcription/job';
 import { transcriptionOptionsSchema } from '@/lib/transcription/options';
@@ -28,6 +29,8 @@ async function storedAudioFormat(audioKey: string) {
  * kept as a version first. Answers at once; the text follows on the events route.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const crossOrigin = crossOriginError(request);
+  if (crossOrigin) return crossOrigin.toResponse();
   const owned = await loadOwnedTranscript(params);
   if (owned instanceof AppError) return owned.toResponse();
   const body = await parseJsonBody(request, retranscribeSchema);

@@ -1,9 +1,12 @@
 import { getTranscriptById, revertTranscriptText } from '@/lib/db/queries';
+import { crossOriginError } from '@/lib/same-origin';
 import { AppError } from '@/lib/errors';
 import { getOwnedTranscriptDetails, loadOwnedTranscript } from '../owned';
 
 /** Puts back the text the transcription service produced, undoing the user's edits. */
-export async function POST(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const crossOrigin = crossOriginError(request);
+  if (crossOrigin) return crossOrigin.toResponse();
   const owned = await loadOwnedTranscript(params);
   if (owned instanceof AppError) return owned.toResponse();
   const { userId } = owned;

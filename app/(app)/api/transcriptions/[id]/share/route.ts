@@ -1,5 +1,6 @@
 import { createShareLink, deleteShareLinksByTranscriptId, getShareLinksByTranscriptId } from '@/lib/db/queries';
 import { AppError } from '@/lib/errors';
+import { crossOriginError } from '@/lib/same-origin';
 import { createShareToken } from '@/lib/share-token';
 import { parseJsonBody, shareLinkSchema } from '../../schema';
 import { loadOwnedTranscript } from '../owned';
@@ -19,6 +20,8 @@ export async function GET(_request: Request, { params }: Context) {
 
 /** Creates a public read-only link. The token is shown once; only its hash is kept. */
 export async function POST(request: Request, { params }: Context) {
+  const crossOrigin = crossOriginError(request);
+  if (crossOrigin) return crossOrigin.toResponse();
   const owned = await loadOwnedTranscript(params);
   if (owned instanceof AppError) return owned.toResponse();
   const body = await parseJsonBody(request, shareLinkSchema);
@@ -39,7 +42,9 @@ export async function POST(request: Request, { params }: Context) {
 }
 
 /** Stop sharing: every link to this transcript stops working at once. */
-export async function DELETE(_request: Request, { params }: Context) {
+export async function DELETE(request: Request, { params }: Context) {
+  const crossOrigin = crossOriginError(request);
+  if (crossOrigin) return crossOrigin.toResponse();
   const owned = await loadOwnedTranscript(params);
   if (owned instanceof AppError) return owned.toResponse();
   await deleteShareLinksByTranscriptId({ transcriptId: owned.transcript.id, userId: owned.userId });

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { deleteShareLinkById } from '@/lib/db/queries';
+import { crossOriginError } from '@/lib/same-origin';
 import { AppError } from '@/lib/errors';
 import { loadOwnedTranscript } from '../../owned';
 
 /** Revokes one link; the others keep working. */
-export async function DELETE(_request: Request, { params }: { params: Promise<{ id: string; linkId: string }> }) {
+export async function DELETE(request: Request, { params }: { params: Promise<{ id: string; linkId: string }> }) {
+  const crossOrigin = crossOriginError(request);
+  if (crossOrigin) return crossOrigin.toResponse();
   const owned = await loadOwnedTranscript(params);
   if (owned instanceof AppError) return owned.toResponse();
   const linkId = z.uuid().safeParse((await params).linkId);

@@ -1,0 +1,15 @@
+import { defineConfig } from '@playwright/test';
+
+/** `npm run bench`: measurements, not tests of behaviour; never part of `npm test`. */
+export default defineConfig({
+  testDir: '.',
+  testMatch: /.*\.bench\.ts$/,
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  timeout: 600_000,
+  reporter: [['list']],
+  use: {
+    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+  },
+});

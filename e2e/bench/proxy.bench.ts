@@ -1,0 +1,393 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
+import { test } from '@playwright/test';
+import { BOUNDARY, fakeAudio, multipart, partHead } from '../support/api-client';
+import { type AppInstance, startAppInstance } from '../support/app-instance';
+import { PROJECT_ROOT } from '../support/constants';
+import { type FakeUpstream, type RecordedRequest, startFakeUpstream } from '../support/fake-upstream';
+import { registerAccount } from '../support/test';
+
+// Every figure is measured side by side in one run: the app against the fake upstream directly
+// (or against a naive buffering proxy), on loopback, with `next start` of a production build.
+
+const OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
+const FAKE_PORT = 4020 + OFFSET;
+const APP_PORT = 3110 + OFFSET;
+const NAIVE_PORT = 3111 + OFFSET;
+const KEY = 'sk-bench-CANARY-0000';
+const FAKE_URL = `http://127.0.0.1:${FAKE_PORT}/v1`;
+const MB = 1024 * 1024;
+
+type Row = { metric: string; value: string; target: string; met: boolean | null; note?: string };
+const rows: Row[] = [];
+const raw: Record<string, unknown> = {};
+const now = () => performance.timeOrigin + performance.now();
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+let fake: FakeUpstream;
+let app: AppInstance;
+let cookie = '';
+
+async function records(marker: string): Promise<RecordedRequest[]> {
+  return (await (await fetch(`http://127.0.0.1:${FAKE_PORT}/__fake/requests?prompt_contains=${marker}`)).json()) as RecordedRequest[];
+}
+
+/** Sends a multipart body at an optional pace and reports when each delta arrived. */
+function upload({ url, headers, body, bytesPerSecond, onFirstDelta }: { url: string; headers: Record<string, string>; body: Buffer; bytesPerSecond?: number; onFirstDelta?: () => void }) {
+  return new Promise<{ status: number; startedAt: number; sentAt: number; deltaAt: number[]; text: string }>((resolve, reject) => {
+    const target = new URL(url);
+    const startedAt = now();
+    const deltaAt: number[] = [];
+    let sentAt = 0;
+    let text = '';
+    const request = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...headers, 'content-length': body.length } }, (response) => {
+      response.on('data', (chunk: Buffer) => {
+        const at = now();
+        const piece = chunk.toString();
+        text += piece;
+        const deltas = piece.match(/transcript\.text\.delta/g)?.length ?? 0;
+        if (deltas > 0 && deltaAt.length === 0) onFirstDelta?.();
+        for (let index = 0; index < deltas; index++) deltaAt.push(at);
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, startedAt, sentAt, deltaAt, text }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    void (async () => {
+      const chunkBytes = 64 * 1024;
+      for (let offset = 0; offset < body.length; offset += chunkBytes) {
+        const chunk = body.subarray(offset, offset + chunkBytes);
+        if (!request.write(chunk)) await new Promise((done) => request.once('drain', done));
+        if (bytesPerSecond) await sleep((chunk.length / bytesPerSecond) * 1000);
+      }
+      request.end();
+      sentAt = now();
+    })();
+  });
+}
+
+const appUpload = (prompt: string, bytes: number, extra: { bytesPerSecond?: number; cookie?: string; onFirstDelta?: () => void } = {}) =>
+  upload({
+    url: `${app.baseUrl}/api/transcriptions`,
+    headers: { cookie: extra.cookie ?? cookie, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body: multipart([{ name: 'stream', value: 'true' }, { name: 'prompt', value: prompt }, { name: 'file', filename: 'a.mp3', data: fakeAudio(bytes) }]),
+    ...extra,
+  });
+
+const directUpload = (prompt: string, bytes: number, extra: { bytesPerSecond?: number; url?: string } = {}) =>
+  upload({
+    url: extra.url ?? `${FAKE_URL}/audio/transcriptions`,
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body: multipart([{ name: 'model', value: 'bench' }, { name: 'stream', value: 'true' }, { name: 'prompt', value: prompt }, { name: 'file', filename: 'a.mp3', data: fakeAudio(bytes) }]),
+    ...extra,
+  });
+
+/** Resident memory of a process and its descendants, in bytes. */
+function treeRss(pid: number): number {
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(pid);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  let kb = 0;
+  try {
+    kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    kb = 0;
+  }
+  return kb * 1024 + children.reduce((sum, child) => sum + treeRss(child), 0);
+}
+
+async function peakRssGrowth(pid: number, work: () => Promise<unknown>) {
+  global.gc?.();
+  await sleep(500);
+  const baseline = treeRss(pid);
+  let peak = baseline;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, treeRss(pid));
+      await sleep(25);
+    }
+  })();
+  await work();
+  sampling = false;
+  await sampler;
+  return { baselineMb: baseline / MB, peakMb: peak / MB, growthMb: (peak - baseline) / MB };
+}
+
+test.beforeAll(async ({ browser }) => {
+  fake = await startFakeUpstream({ port: FAKE_PORT, apiKey: KEY });
+  app = await startAppInstance({
+    name: 'bench',
+    port: APP_PORT,
+    env: {
+      TRANSCRIBE_BASE_URL: FAKE_URL,
+      TRANSCRIBE_API_KEY: KEY,
+      TRANSCRIBE_IDLE_TIMEOUT_MS: '60000',
+      RATE_LIMIT_TRANSCRIPTIONS_IN_FLIGHT: '100',
+      RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR: '100000',
+      RATE_LIMIT_AUDIO_MB_PER_DAY: '10000000',
+    },
+  });
+  cookie = (await registerAccount(browser, 'bench', app.baseUrl)).cookieHeader;
+  for (let warm = 0; warm < 5; warm++) await appUpload('fake:delay=0', 64 * 1024);
+});
+
+test.afterAll(async () => {
+  await app?.stop();
+  await fake?.close();
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Node ${process.version}`;
+  const width = Math.max(...rows.map((row) => row.metric.length));
+  const lines = [
+    `Verbatim benchmark — ${new Date().toISOString()} — ${machine}`,
+    '',
+    `| ${'Metric'.padEnd(width)} | Result | Target | Met |`,
+    `|${'-'.repeat(width + 2)}|---|---|---|`,
+    ...rows.map((row) => `| ${row.metric.padEnd(width)} | ${row.value} | ${row.target} | ${row.met === null ? '—' : row.met ? 'yes' : '**no**'}${row.note ? ` (${row.note})` : ''} |`),
+  ];
+  console.log(`\n${lines.join('\n')}\n`);
+  mkdirSync(path.join(PROJECT_ROOT, 'bench-results'), { recursive: true });
+  writeFileSync(path.join(PROJECT_ROOT, 'bench-results', 'latest.json'), JSON.stringify({ machine, at: new Date().toISOString(), rows, raw }, null, 2));
+  writeFileSync(path.join(PROJECT_ROOT, 'bench-results', 'latest.md'), `${lines.join('\n')}\n`);
+});
+
+test('1. time to first delta, 1 MB, 50 runs: app ÷ direct', async () => {
+  const direct: number[] = [];
+  const viaApp: number[] = [];
+  for (let run = 0; run < 50; run++) {
+    const d = await directUpload('fake:delay=0', MB);
+    direct.push((d.deltaAt[0] ?? Number.NaN) - d.startedAt);
+    const a = await appUpload('fake:delay=0', MB);
+    viaApp.push((a.deltaAt[0] ?? Number.NaN) - a.startedAt);
+  }
+  raw.timeToFirstDelta = { direct, viaApp };
+  for (const q of [0.5, 0.95] as const) {
+    const ratio = quantile(viaApp, q) / quantile(direct, q);
+    const diff = quantile(viaApp, q) - quantile(direct, q);
+    rows.push({
+      metric: `TTFD p${q * 100} app ÷ direct (1 MB)`,
+      value: `${ratio.toFixed(2)} (${ms(quantile(viaApp, q))} vs ${ms(quantile(direct, q))}, +${ms(diff)})`,
+      target: q === 0.5 ? '≤ 1.10 and ≤ +5 ms' : 'reported',
+      met: q === 0.5 ? ratio <= 1.1 && diff <= 5 : null,
+    });
+  }
+});
+
+test('2. per-event added latency', async () => {
+  const text = Array.from({ length: 200 }, (_, index) => `w${index}`).join('_');
+  const added: number[] = [];
+  let identical = true;
+  for (let run = 0; run < 5; run++) {
+    const marker = `lat${run}${Date.now()}`;
+    const result = await appUpload(`${marker} fake:delay=5 fake:text=${text}`, 16 * 1024);
+    const [record] = await records(marker);
+    const sent = record?.eventSentAt ?? [];
+    identical &&= sent.length === result.deltaAt.length && result.text.includes(`"text":"${text.replaceAll('_', ' ')}"`);
+    result.deltaAt.forEach((at, index) => added.push(at - (sent[index] ?? Number.NaN)));
+  }
+  raw.perEventAddedLatency = added;
+  rows.push({
+    metric: 'Per-event added latency p50 / p99',
+    value: `${ms(quantile(added, 0.5))} / ${ms(quantile(added, 0.99))} (${added.length} events, count and order ${identical ? 'identical' : 'DIFFERENT'})`,
+    target: 'p99 ≤ 5 ms, identical',
+    met: quantile(added, 0.99) <= 5 && identical,
+  });
+});
+
+test('3. 20 MB upload: head start at 4 MB/s, throughput unthrottled', async () => {
+  const marker = `thr${Date.now()}`;
+  const throttled = await appUpload(`${marker} fake:delay=0`, 20 * MB, { bytesPerSecond: 4 * MB });
+  const [record] = await records(marker);
+  const headStart = throttled.sentAt - (record?.firstByteAt ?? Number.POSITIVE_INFINITY);
+  rows.push({ metric: 'Upstream first byte before client finished (20 MB at 4 MB/s)', value: `${(headStart / 1000).toFixed(2)} s earlier`, target: 'before', met: headStart > 0 });
+
+  const direct: number[] = [];
+  const viaApp: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const d = await directUpload('fake:delay=0 fake:text=ok', 20 * MB);
+    direct.push(d.sentAt - d.startedAt);
+    const a = await appUpload('fake:delay=0 fake:text=ok', 20 * MB);
+    viaApp.push(a.sentAt - a.startedAt);
+  }
+  const ratio = quantile(direct, 0.5) / quantile(viaApp, 0.5);
+  raw.throughput = { direct, viaApp };
+  rows.push({
+    metric: 'Upload throughput app ÷ direct (20 MB, unthrottled, p50)',
+    value: `${ratio.toFixed(2)} (${((20 / quantile(viaApp, 0.5)) * 1000).toFixed(0)} vs ${((20 / quantile(direct, 0.5)) * 1000).toFixed(0)} MB/s)`,
+    target: '≥ 0.9',
+    met: ratio >= 0.9,
+  });
+});
+
+test('4. server RSS growth, 20 × 20 MB at once: app vs naive formData() proxy', async () => {
+  const concurrent = (send: (index: number) => Promise<unknown>) => Promise.all(Array.from({ length: 20 }, (_, index) => send(index)));
+  const appGrowth = await peakRssGrowth(app.pid, () => concurrent(() => appUpload('fake:delay=0 fake:text=ok', 20 * MB)));
+
+  const naive: ChildProcess = spawn(process.execPath, [path.join(PROJECT_ROOT, 'e2e/bench/naive-server.mjs')], {
+    env: { ...process.env, PORT: String(NAIVE_PORT), UPSTREAM_URL: FAKE_URL, UPSTREAM_KEY: KEY },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve) => naive.stdout?.once('data', resolve));
+  const naiveGrowth = await peakRssGrowth(naive.pid ?? 0, () =>
+    concurrent(() => directUpload('fake:delay=0 fake:text=ok', 20 * MB, { url: `http://127.0.0.1:${NAIVE_PORT}/` })),
+  );
+  naive.kill();
+  raw.rss = { app: appGrowth, naive: naiveGrowth };
+  rows.push({ metric: 'RSS growth, 20 × 20 MB concurrent: app (streaming)', value: `${appGrowth.growthMb.toFixed(0)} MB`, target: '≤ 60 MB', met: appGrowth.growthMb <= 60 });
+  rows.push({ metric: 'RSS growth, same load: naive formData() proxy', value: `${naiveGrowth.growthMb.toFixed(0)} MB`, target: 'reported', met: null });
+});
+
+test('5. Cancel → upstream socket closed; tab closed after upload → stored', async () => {
+  const closeTimes: number[] = [];
+  for (let run = 0; run < 10; run++) {
+    const marker = `cancel${run}${Date.now()}`;
+    const streaming = appUpload(`${marker} fake:delay=300`, 64 * 1024);
+    let id = '';
+    for (let wait = 0; wait < 100 && !id; wait++) {
+      const list = (await (await fetch(`${app.baseUrl}/api/transcriptions?limit=1`, { headers: { cookie } })).json()) as { items: { id: string; status: string }[] };
+      if (list.items[0]?.status === 'transcribing') id = list.items[0].id;
+      else await sleep(20);
+    }
+    for (let wait = 0; wait < 100 && (await records(marker))[0]?.eventSentAt.length === 0; wait++) await sleep(20);
+    const cancelledAt = now();
+    await fetch(`${app.baseUrl}/api/transcriptions/${id}/cancel`, { method: 'POST', headers: { cookie } });
+    await streaming;
+    for (let wait = 0; wait < 100 && !(await records(marker))[0]?.clientAbortedAt; wait++) await sleep(10);
+    const [record] = await records(marker);
+    closeTimes.push((record?.clientAbortedAt ?? Number.NaN) - cancelledAt);
+  }
+  raw.cancelToUpstreamClosed = closeTimes;
+  rows.push({
+    metric: 'Cancel → upstream socket closed (max of 10)',
+    value: `${ms(Math.max(...closeTimes))} (p50 ${ms(quantile(closeTimes, 0.5))})`,
+    target: '≤ 250 ms',
+    met: Math.max(...closeTimes) <= 250,
+    note: 'fake stamps close at ms resolution',
+  });
+
+  const marker = `tab${Date.now()}`;
+  const body = multipart([{ name: 'stream', value: 'true' }, { name: 'prompt', value: `${marker} fake:delay=200` }, { name: 'file', filename: 'a.mp3', data: fakeAudio(256 * 1024) }]);
+  const target = new URL(`${app.baseUrl}/api/transcriptions`);
+  const request = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { cookie, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length } });
+  request.on('error', () => undefined);
+  const response = await new Promise<import('node:http').IncomingMessage>((resolve) => {
+    request.on('response', resolve);
+    request.end(body);
+  });
+  const id = await new Promise<string>((resolve) => response.once('data', (chunk: Buffer) => resolve(/"id":"([0-9a-f-]{36})"/.exec(chunk.toString())?.[1] ?? '')));
+  request.destroy();
+  let status = '';
+  for (let wait = 0; wait < 100 && status !== 'done'; wait++) {
+    status = ((await (await fetch(`${app.baseUrl}/api/transcriptions/${id}`, { headers: { cookie } })).json()) as { status: string }).status;
+    await sleep(100);
+  }
+  rows.push({ metric: 'Tab closed after upload → transcript completes and is stored', value: status, target: 'done', met: status === 'done' });
+});
+
+test('6. 30 MB with Content-Length → 413', async () => {
+  const times: number[] = [];
+  const written: number[] = [];
+  for (let run = 0; run < 10; run++) {
+    const target = new URL(`${app.baseUrl}/api/transcriptions`);
+    const startedAt = now();
+    let sent = 0;
+    let answeredAt = 0;
+    const request = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { cookie, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': 30_000_000 } });
+    request.on('error', () => undefined);
+    const answered = new Promise<number>((resolve) =>
+      request.on('response', (response) => {
+        answeredAt = now();
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      }),
+    );
+    request.write(partHead({ name: 'file', filename: 'a.mp3', data: Buffer.alloc(0) }));
+    const chunk = Buffer.alloc(64 * 1024, 0x55);
+    while (!answeredAt && sent < 30_000_000) {
+      if (!request.write(chunk)) await Promise.race([new Promise((resolve) => request.once('drain', resolve)), answered]);
+      sent += chunk.length;
+    }
+    const status = await answered;
+    request.destroy();
+    if (status === 413) {
+      times.push(answeredAt - startedAt);
+      written.push(sent);
+    }
+  }
+  raw.tooLarge = { times, written };
+  rows.push({
+    metric: '30 MB with Content-Length → 413: time / bytes the client got to send',
+    value: `p50 ${ms(quantile(times, 0.5))}, max ${ms(Math.max(...times))} / ${(Math.max(...written) / MB).toFixed(2)} MB (of ${times.length})`,
+    target: '≤ 50 ms, < 1 MB read',
+    met: quantile(times, 0.5) <= 50 && Math.max(...written) < MB,
+    note: 'bytes the client wrote, including what kernel socket buffers took; the app parses none of them',
+  });
+});
+
+test('7. 50 concurrent transcriptions for 50 users', async ({ browser }) => {
+  const cookies: string[] = [];
+  for (let user = 0; user < 50; user++) cookies.push((await registerAccount(browser, `load${user}`, app.baseUrl)).cookieHeader);
+  const results = await Promise.all(cookies.map((userCookie) => appUpload('fake:delay=20', 256 * 1024, { cookie: userCookie }).catch(() => undefined)));
+  const ok = results.filter((result): result is NonNullable<typeof result> => result?.status === 200 && result.text.includes('transcript.text.done'));
+  const ttfd = ok.map((result) => (result.deltaAt[0] ?? Number.NaN) - result.startedAt);
+  raw.concurrent = ttfd;
+  rows.push({
+    metric: '50 users at once: errors / TTFD p50 / p95',
+    value: `${50 - ok.length} / ${ms(quantile(ttfd, 0.5))} / ${ms(quantile(ttfd, 0.95))}`,
+    target: '0 errors, p95 reported',
+    met: ok.length === 50,
+  });
+});
+
+test('8. first-load JS (gzip) from the build', async () => {
+  const stats = JSON.parse(readFileSync(path.join(PROJECT_ROOT, '.next/diagnostics/route-bundle-stats.json'), 'utf8')) as { route: string; firstLoadChunkPaths: string[] }[];
+  const gzipKb = (route: string) => {
+    const entry = stats.find((each) => each.route === route);
+    if (!entry) return Number.NaN;
+    return entry.firstLoadChunkPaths.reduce((sum, chunk) => sum + gzipSync(readFileSync(path.join(PROJECT_ROOT, chunk))).length, 0) / 1024;
+  };
+  const main = gzipKb('/');
+  const share = gzipKb('/s/[token]');
+  raw.firstLoadJsGzipKb = { main, share };
+  rows.push({ metric: 'First-load JS gzip: main page', value: `${main.toFixed(0)} KB`, target: '≤ 170 KB', met: main <= 170 });
+  rows.push({ metric: 'First-load JS gzip: share page', value: `${share.toFixed(0)} KB`, target: '≤ 110 KB', met: share <= 110 });
+});
+
+test('9. Lighthouse mobile performance of the main and the share page', async () => {
+  const list = (await (await fetch(`${app.baseUrl}/api/transcriptions?limit=1`, { headers: { cookie } })).json()) as { items: { id: string }[] };
+  const share = (await (await fetch(`${app.baseUrl}/api/transcriptions/${list.items[0]?.id}/share`, { method: 'POST', headers: { cookie } })).json()) as { path: string };
+  const { default: lighthouse } = await import('lighthouse');
+  const { launch } = await import('chrome-launcher');
+  const chrome = await launch({ chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
+  const scores: Record<string, number> = {};
+  try {
+    for (const [page, url, headers] of [
+      ['main page', `${app.baseUrl}/`, { cookie }],
+      ['share page', `${app.baseUrl}${share.path}`, {}],
+    ] as const) {
+      const result = await lighthouse(url, { port: chrome.port, output: 'json', onlyCategories: ['performance'], extraHeaders: headers });
+      scores[page] = Math.round((result?.lhr.categories.performance?.score ?? 0) * 100);
+    }
+  } finally {
+    chrome.kill();
+  }
+  raw.lighthouse = scores;
+  for (const [page, score] of Object.entries(scores)) {
+    rows.push({ metric: `Lighthouse 12.8.2 mobile performance: ${page}`, value: String(score), target: '≥ 95', met: score >= 95, note: 'Debian Chromium, simulated throttling' });
+  }
+});
