@@ -16,7 +16,11 @@ const api = (account: Account, baseUrl = APP_BASE_URL) => ({
   details: async (id: string) => (await (await fetch(`${baseUrl}/api/transcriptions/${id}`, { headers: { cookie: account.cookieHeader } })).json()) as Details,
   audio: async (id: string) => Buffer.from(await (await fetch(`${baseUrl}/api/transcriptions/${id}/audio`, { headers: { cookie: account.cookieHeader } })).arrayBuffer()),
   retry: async (id: string) => {
-    const response = await fetch(`${baseUrl}/api/transcriptions/${id}/retry`, { method: 'POST', headers: { cookie: account.cookieHeader, origin: baseUrl } });
+    const response = await fetch(`${baseUrl}/api/transcriptions/${id}/retranscribe`, {
+      method: 'POST',
+      headers: { cookie: account.cookieHeader, origin: baseUrl, accept: 'text/event-stream', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status, response.headers.get('content-type')?.includes('json') ? await response.clone().text() : '').toBe(200);
     return (await readEvents(response)) as Event[];
   },
@@ -77,11 +81,18 @@ test('a slow start within the idle timeout is waited for', async ({ account }) =
   expect(events.at(-1)).toMatchObject({ type: 'transcript.text.done', text: FAKE_TRANSCRIPT });
 });
 
-test('a Retry of a running or finished transcript is refused', async ({ account }) => {
-  const client = api(account);
-  const events = await client.transcribe(`${uniqueMarker()} fake:delay=0`, fakeAudio(4096));
-  const response = await fetch(`${APP_BASE_URL}/api/transcriptions/${events[0]?.id}/retry`, { method: 'POST', headers: { cookie: account.cookieHeader } });
+test('a transcript that is still transcribing cannot be transcribed again', async ({ account }) => {
+  const started = await post(account.cookieHeader, multipart([{ name: 'stream', value: 'true' }, { name: 'prompt', value: `${uniqueMarker()} fake:delay=400` }, { name: 'file', filename: 'a.mp3', data: fakeAudio(4096) }]));
+  const reader = started.body?.pipeThrough(new TextDecoderStream()).getReader();
+  const first = await reader?.read();
+  const id = /"id":"([^"]+)"/.exec(first?.value ?? '')?.[1];
+  const response = await fetch(`${APP_BASE_URL}/api/transcriptions/${id}/retranscribe`, {
+    method: 'POST',
+    headers: { cookie: account.cookieHeader, 'content-type': 'application/json' },
+    body: '{}',
+  });
   expect(response.status).toBe(409);
+  await reader?.cancel();
 });
 
 test.describe('on an instance of its own', () => {

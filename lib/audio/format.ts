@@ -48,10 +48,6 @@ export function sniffAudioFormat(bytes: Uint8Array): AudioFormat | undefined {
 }
 
 /** The format of audio stored under this MIME type (as recorded when it was sniffed). */
-export function audioFormatForMimeType(mimeType: string): AudioFormat | undefined {
-  return Object.values(formats).find((format) => format.mimeType === mimeType);
-}
-
 export function hasAcceptedAudioExtension(fileName: string) {
   const extension = fileName.split('.').pop()?.toLowerCase() ?? '';
   return (ACCEPTED_AUDIO_EXTENSIONS as readonly string[]).includes(extension);
