@@ -389,7 +389,7 @@ function HistoryRow({
         ) : null}
       </div>
       {!renaming && !selecting ? (
-        <Button variant="ghost" className="relative z-10 mt-2 mr-2 px-3" aria-label={`Rename ${item.title}`} onClick={() => setRenaming(true)}>
+        <Button variant="ghost" className="relative z-10 mt-2 mr-2 min-w-11 px-3" aria-label={`Rename ${item.title}`} onClick={() => setRenaming(true)}>
           <svg viewBox="0 0 16 16" aria-hidden="true" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.5">
             <path d="M10.5 3.5l2 2L6 12H4v-2l6.5-6.5z" strokeLinejoin="round" />
           </svg>

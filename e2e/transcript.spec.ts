@@ -112,7 +112,7 @@ test('the owner page follows a running transcription live, also after a reload',
 
 test('another user gets 404 for edit, revert, export, re-transcribe, live events and share links', async ({ page, browser, otherAccount }) => {
   const created = await createTranscript(page.request, { title: `Private ${uniqueMarker()}`, prompt: 'fake:delay=0' });
-  const linkResponse = await page.request.post(`/api/transcriptions/${created.id}/share`, { data: {} });
+  const linkResponse = await page.request.post(`/api/transcriptions/${created.id}/share`);
   const { link } = (await linkResponse.json()) as { link: { id: string } };
 
   const other = await browser.newContext({ storageState: otherAccount.storageStatePath });

@@ -65,11 +65,12 @@ export const shareLinkSchema = z
   })
   .strict();
 
-/** The request's JSON body checked against `schema`, or the 400 naming the first bad field. */
+/** The request's JSON body (none counts as `{}`) checked against `schema`, or the 400 naming the first bad field. */
 export async function parseJsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<{ data: T } | { error: AppError }> {
   let body: unknown;
   try {
-    body = await request.json();
+    const text = await request.text();
+    body = text.trim() ? JSON.parse(text) : {};
   } catch {
     return { error: new AppError('bad_request:api', 'The request body must be JSON.') };
   }
