@@ -38,6 +38,7 @@ type AttemptInput = {
 };
 
 const registry = processSingleton('transcription-jobs', () => new Map<string, TranscriptionJob>());
+const restarting = processSingleton('transcription-restarts', () => new Set<string>());
 
 /** The running transcription for this id, if it runs in this process. */
 export function getRunningJob(id: string) {
@@ -133,8 +134,14 @@ export class TranscriptionJob {
 
   /** Transcribes audio that is already stored, e.g. to retry a failed transcription. */
   static async fromStoredAudio({ id, userId, format, options, requestId }: { id: string; userId: string; format: AudioFormat; options: UpstreamOptions; requestId: string }) {
-    if (registry.has(id)) throw new AppError('conflict:transcript', 'This transcript is already being transcribed.');
-    await restartTranscript({ id, userId, language: options.language ?? null, prompt: options.prompt ?? null });
+    if (registry.has(id) || restarting.has(id)) throw new AppError('conflict:transcript', 'This transcript is already being transcribed.');
+    // Held across the await, so that two requests at once cannot both restart it.
+    restarting.add(id);
+    try {
+      await restartTranscript({ id, userId, language: options.language ?? null, prompt: options.prompt ?? null });
+    } finally {
+      restarting.delete(id);
+    }
     return new TranscriptionJob({
       id,
       userId,
