@@ -36,7 +36,8 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: '/((?!api/|_next/static|_next/image|icon.svg|favicon.ico).*)',
+      // share-target receives audio by POST: like API routes, it must not be buffered here.
+      source: '/((?!api/|share-target|_next/static|_next/image|icon.svg|favicon.ico).*)',
       missing: [{ type: 'header', key: 'next-router-prefetch' }],
     },
   ],
