@@ -1,3 +1,5 @@
+const READ_AHEAD_BYTES = 256 * 1024;
+
 /**
  * A readable stream fed by `write`, which resolves only once the reader wants more: the
  * consumer's pace propagates back to the producer. `abandon` turns further writes into no-ops,
@@ -22,7 +24,9 @@ export function createPushStream() {
         release();
       },
     },
-    new CountQueuingStrategy({ highWaterMark: 1 }),
+    // A little read-ahead lets the client's socket, the disk and the upstream work at the same
+    // time; beyond it the producer waits, so memory stays bounded per upload.
+    new ByteLengthQueuingStrategy({ highWaterMark: READ_AHEAD_BYTES }),
   );
   return {
     stream,
