@@ -4,6 +4,7 @@ import { useActionState, useEffect, useRef } from 'react';
 import { signInAction, signUpAction, type AuthFormState } from '@/app/(auth)/actions';
 import { Alert, fieldErrorClasses, hintClasses, inputClasses, labelClasses } from '@/components/ui/field';
 import { buttonClasses } from '@/components/ui/button';
+import { Spinner } from '@/components/ui/spinner';
 
 type Props = { mode: 'sign-in'; callbackUrl: string } | { mode: 'sign-up'; callbackUrl?: undefined };
 
@@ -97,8 +98,4 @@ export function AuthForm({ mode, callbackUrl }: Props) {
       </button>
     </form>
   );
-}
-
-function Spinner() {
-  return <span aria-hidden="true" className="size-4 animate-spin rounded-full border-2 border-current border-r-transparent" />;
 }

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import useSWRInfinite from 'swr/infinite';
 import { Button, buttonClasses } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Alert, inputClasses, labelClasses } from '@/components/ui/field';
 import { MarkedText } from '@/components/ui/marked-text';
 import { StatusBadge } from '@/components/ui/status-badge';
@@ -309,30 +310,16 @@ function SelectionBar({
           Delete
         </Button>
       </div>
-      <dialog
-        ref={dialogRef}
-        role="alertdialog"
-        aria-labelledby="bulk-delete-title"
-        aria-describedby="bulk-delete-description"
-        className="m-auto w-[calc(100%-2rem)] max-w-sm rounded-xl border border-neutral-200 bg-white p-5 text-neutral-900 shadow-xl dark:border-neutral-800 dark:bg-neutral-900 dark:text-neutral-100"
-      >
-        <h2 id="bulk-delete-title" className="text-lg font-semibold">
-          Delete {selectedCount === 1 ? 'this transcript' : `${selectedCount} transcripts`}?
-        </h2>
-        <p id="bulk-delete-description" className="mt-2 text-sm text-neutral-600 dark:text-neutral-400">
-          Their text, audio and share links will be deleted. This cannot be undone.
-        </p>
-        {deleteError ? <Alert className="mt-3">{deleteError}</Alert> : null}
-        <div className="mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-          <Button autoFocus onClick={() => dialogRef.current?.close()} disabled={deleting}>
-            Keep them
-          </Button>
-          <Button variant="danger" onClick={() => void confirmDelete()} disabled={deleting}>
-            {deleting ? <span aria-hidden="true" className="size-4 animate-spin rounded-full border-2 border-current border-r-transparent" /> : null}
-            Delete {selectedCount === 1 ? 'transcript' : 'transcripts'}
-          </Button>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        dialogRef={dialogRef}
+        title={`Delete ${selectedCount === 1 ? 'this transcript' : `${selectedCount} transcripts`}?`}
+        description="Their text, audio and share links will be deleted. This cannot be undone."
+        error={deleteError}
+        busy={deleting}
+        cancelLabel="Keep them"
+        confirmLabel={`Delete ${selectedCount === 1 ? 'transcript' : 'transcripts'}`}
+        onConfirm={() => void confirmDelete()}
+      />
     </div>
   );
 }

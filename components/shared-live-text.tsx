@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useCallback } from 'react';
 import { shownText, useLiveTranscript } from '@/lib/client/use-live-transcript';
+import { Spinner } from '@/components/ui/spinner';
 
 /** The text of a shared transcript that is still being transcribed, filling in as it arrives. */
 export function SharedLiveText({ token, initialText }: { token: string; initialText: string }) {
@@ -14,7 +15,7 @@ export function SharedLiveText({ token, initialText }: { token: string; initialT
   return (
     <>
       <p role="status" className="mt-6 flex items-center gap-2 rounded-lg border border-blue-200 bg-blue-50 px-3 py-2.5 text-sm text-blue-900 dark:border-blue-900/60 dark:bg-blue-950/40 dark:text-blue-100">
-        <span aria-hidden="true" className="size-3.5 shrink-0 animate-spin rounded-full border-2 border-current border-r-transparent" />
+        <Spinner size="sm" className="shrink-0" />
         Still transcribing: the text fills in as it is recognised.
       </p>
       <div

@@ -13,6 +13,7 @@ import { deleteRecording, markRecordingSent } from '@/lib/client/recordings-stor
 import { takeSharedFile } from '@/lib/client/shared-file';
 import { preloadUploadSupport, uploadTranscription } from '@/lib/client/upload-transcription';
 import { LANGUAGES } from '@/lib/languages';
+import { Spinner } from '@/components/ui/spinner';
 
 const ACCEPT = '.mp3,.mp4,.mpeg,.mpga,.m4a,.wav,.webm,.ogg,audio/*';
 const LANGUAGE_OPTIONS = [...LANGUAGES].sort((a, b) => a.name.localeCompare(b.name, 'en'));
@@ -394,7 +395,7 @@ export function TranscribeForm({
               </div>
               <div className="flex items-center justify-between gap-3">
                 <p role="status" className="flex items-center gap-2 text-sm text-neutral-700 dark:text-neutral-300">
-                  <span aria-hidden="true" className="size-3.5 animate-spin rounded-full border-2 border-current border-r-transparent" />
+                  <Spinner size="sm" />
                   {uploading ? 'Uploading…' : queuePosition ? `Waiting in line (position ${queuePosition})…` : 'Transcribing…'}
                 </p>
                 <Button onClick={cancel}>Cancel</Button>

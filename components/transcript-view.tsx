@@ -8,6 +8,7 @@ import type { ShareLinkDetails } from '@/app/(app)/api/transcriptions/[id]/share
 import { AudioPlayer } from '@/components/audio-player';
 import { ShareLinks } from '@/components/share-links';
 import { Button, buttonClasses } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Alert, hintClasses, inputClasses, labelClasses } from '@/components/ui/field';
 import { LocalDate } from '@/components/ui/local-date';
@@ -18,6 +19,7 @@ import { removeFromHistory, revalidateHistory, transcriptKey } from '@/lib/clien
 import { shownText, useLiveTranscript } from '@/lib/client/use-live-transcript';
 import { LANGUAGES, languageName } from '@/lib/languages';
 import type { TranscriptDetails, TranscriptUsage } from '@/lib/transcript-details';
+import { Spinner } from '@/components/ui/spinner';
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong. Please try again.');
 const LANGUAGE_OPTIONS = [...LANGUAGES].sort((a, b) => a.name.localeCompare(b.name, 'en'));
@@ -107,7 +109,7 @@ export function TranscriptView({ initial, initialLinks, canTranscribe }: { initi
       ) : null}
       {transcribing ? (
         <p role="status" className="flex items-center gap-2 text-sm text-neutral-700 dark:text-neutral-300">
-          <span aria-hidden="true" className="size-3.5 animate-spin rounded-full border-2 border-current border-r-transparent" />
+          <Spinner size="sm" />
           Transcribing… the text fills in as it is recognised.
         </p>
       ) : null}
@@ -377,31 +379,17 @@ function DeleteTranscript({ id }: { id: string }) {
       >
         Delete
       </Button>
-      <dialog
-        ref={dialogRef}
-        role="alertdialog"
-        aria-labelledby="delete-title"
-        aria-describedby="delete-description"
+      <ConfirmDialog
+        dialogRef={dialogRef}
+        title="Delete this transcript?"
+        description="The transcript, its audio and its share links will be deleted. This cannot be undone."
+        error={deleteError}
+        busy={deleting}
+        cancelLabel="Keep it"
+        confirmLabel="Delete transcript"
+        onConfirm={() => void deleteTranscript()}
         onClose={() => setDeleteError(null)}
-        className="m-auto w-[calc(100%-2rem)] max-w-sm rounded-xl border border-neutral-200 bg-white p-5 text-neutral-900 shadow-xl dark:border-neutral-800 dark:bg-neutral-900 dark:text-neutral-100"
-      >
-        <h2 id="delete-title" className="text-lg font-semibold">
-          Delete this transcript?
-        </h2>
-        <p id="delete-description" className="mt-2 text-sm text-neutral-600 dark:text-neutral-400">
-          The transcript, its audio and its share links will be deleted. This cannot be undone.
-        </p>
-        {deleteError ? <Alert className="mt-3">{deleteError}</Alert> : null}
-        <div className="mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-          <Button autoFocus onClick={() => dialogRef.current?.close()} disabled={deleting}>
-            Keep it
-          </Button>
-          <Button variant="danger" onClick={() => void deleteTranscript()} disabled={deleting}>
-            {deleting ? <span aria-hidden="true" className="size-4 animate-spin rounded-full border-2 border-current border-r-transparent" /> : null}
-            Delete transcript
-          </Button>
-        </div>
-      </dialog>
+      />
     </div>
   );
 }
