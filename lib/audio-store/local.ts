@@ -1,7 +1,9 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import type { AudioStore, ByteRange } from './types';
 
 const safeKey = /^[A-Za-z0-9_-]{8,128}$/;
@@ -27,16 +29,19 @@ export function createLocalAudioStore(directory: string): AudioStore {
       const finalPath = fileFor(key);
       const partialPath = `${finalPath}.part`;
       let bytes = 0;
-      const counted = body.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, controller) {
-            bytes += chunk.byteLength;
-            controller.enqueue(chunk);
-          },
-        }),
-      );
       try {
-        await counted.pipeTo(Writable.toWeb(createWriteStream(partialPath, { mode: 0o600 })));
+        // Node's pipeline, not pipeTo(Writable.toWeb(…)): that adapter counts its queue in chunks
+        // (16,384 of them), so a slow disk would let a whole upload pile up in memory.
+        await pipeline(
+          Readable.fromWeb(body as NodeWebReadableStream<Uint8Array>),
+          async function* count(chunks: AsyncIterable<Uint8Array>) {
+            for await (const chunk of chunks) {
+              bytes += chunk.byteLength;
+              yield chunk;
+            }
+          },
+          createWriteStream(partialPath, { mode: 0o600 }),
+        );
         await rename(partialPath, finalPath);
       } catch (error) {
         await rm(partialPath, { force: true });

@@ -109,6 +109,10 @@ export async function openTranscription({
       },
       body,
       duplex: 'half',
+      // Any other redirect mode makes fetch keep a tee'd copy of the body for a possible resend,
+      // which holds the whole upload in memory; the upstream API never redirects anyway.
+      redirect: 'error',
+      window: null,
       signal,
     } as RequestInit);
   } catch (error) {
