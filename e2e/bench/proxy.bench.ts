@@ -299,15 +299,21 @@ test('5. Cancel → upstream socket closed; tab closed after upload → stored',
   rows.push({ metric: 'Tab closed after upload → transcript completes and is stored', value: status, target: 'done', met: status === 'done' });
 });
 
+/** Bytes a process has read through read(2) and friends, sockets included. */
+const bytesReadBy = (pid: number) => Number(/rchar:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? Number.NaN);
+
 test('6. 30 MB with Content-Length → 413', async () => {
   const times: number[] = [];
   const written: number[] = [];
+  const read: number[] = [];
   for (let run = 0; run < 10; run++) {
     const target = new URL(`${app.baseUrl}/api/transcriptions`);
+    const readBefore = bytesReadBy(app.pid);
     const startedAt = now();
     let sent = 0;
     let answeredAt = 0;
     const request = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { cookie, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': 30_000_000 } });
+    const closed = new Promise((resolve) => request.on('close', resolve));
     request.on('error', () => undefined);
     const answered = new Promise<number>((resolve) =>
       request.on('response', (response) => {
@@ -317,25 +323,30 @@ test('6. 30 MB with Content-Length → 413', async () => {
       }),
     );
     request.write(partHead({ name: 'file', filename: 'a.mp3', data: Buffer.alloc(0) }));
+    // Like a client that does not look at the answer until it has sent everything it can.
     const chunk = Buffer.alloc(64 * 1024, 0x55);
-    while (!answeredAt && sent < 30_000_000) {
-      if (!request.write(chunk)) await Promise.race([new Promise((resolve) => request.once('drain', resolve)), answered]);
+    while (!request.destroyed && sent < 30_000_000) {
+      if (!request.write(chunk)) await Promise.race([new Promise((resolve) => request.once('drain', resolve)), closed]);
       sent += chunk.length;
     }
     const status = await answered;
     request.destroy();
+    await closed;
+    await sleep(200);
     if (status === 413) {
       times.push(answeredAt - startedAt);
       written.push(sent);
+      read.push(bytesReadBy(app.pid) - readBefore);
     }
   }
-  raw.tooLarge = { times, written };
+  raw.tooLarge = { times, written, read };
+  const maxReadMb = Math.max(...read) / MB;
   rows.push({
-    metric: '30 MB with Content-Length → 413: time / bytes the client got to send',
-    value: `p50 ${ms(quantile(times, 0.5))}, max ${ms(Math.max(...times))} / ${(Math.max(...written) / MB).toFixed(2)} MB (of ${times.length})`,
+    metric: '30 MB with Content-Length → 413: time / bytes the server read',
+    value: `p50 ${ms(quantile(times, 0.5))}, max ${ms(Math.max(...times))} / max ${maxReadMb.toFixed(2)} MB (of ${times.length}; the client got ${(Math.max(...written) / MB).toFixed(1)} MB into socket buffers)`,
     target: '≤ 50 ms, < 1 MB read',
-    met: quantile(times, 0.5) <= 50 && Math.max(...written) < MB,
-    note: 'bytes the client wrote, including what kernel socket buffers took; the app parses none of them',
+    met: times.length === 10 && quantile(times, 0.5) <= 50 && maxReadMb < 1,
+    note: "read(2) bytes of the server process (/proc/<pid>/io rchar)",
   });
 });
 

@@ -20,10 +20,10 @@ export const dynamic = 'force-dynamic';
 /** Transcribes an uploaded file, streaming the audio to the upstream while it arrives. */
 export async function POST(request: Request) {
   const userId = await getSignedInUserId();
-  if (!userId) return new AppError('unauthorized:auth').toResponse();
+  if (!userId) return refusal(new AppError('unauthorized:auth'));
   const crossOrigin = crossOriginError(request);
-  if (crossOrigin) return crossOrigin.toResponse();
-  if (!isTranscriptionConfigured()) return new AppError('unavailable:transcription').toResponse();
+  if (crossOrigin) return refusal(crossOrigin);
+  if (!isTranscriptionConfigured()) return refusal(new AppError('unavailable:transcription'));
 
   const requestId = randomUUID();
   const startedAt = Date.now();
@@ -58,8 +58,19 @@ export async function POST(request: Request) {
       slot?.release();
       logTranscriptionRequest({ requestId, userId, startedAt, declaredBytes, status: appError.status, code: appError.code });
     }
-    return appError.toResponse();
+    return refusal(appError);
   }
+}
+
+/**
+ * An error answer to an upload whose body may still be arriving. Closing the connection spares
+ * the server reading (and the client sending) the rest: Node would otherwise drain it all to
+ * keep the connection alive, e.g. 30 MB behind a 413 decided from the headers.
+ */
+function refusal(error: AppError) {
+  const response = error.toResponse();
+  response.headers.set('Connection', 'close');
+  return response;
 }
 
 function declaredContentLength(request: Request) {
