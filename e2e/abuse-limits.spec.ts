@@ -78,6 +78,26 @@ test('the hourly count and the daily audio allowance are enforced per user', asy
   expect((await transcribe(await newUser(browser, 'other'), 'fake:delay=0', 600_000)).status).toBe(200);
 });
 
+test('deleting transcripts does not give the hourly count back', async ({ browser }) => {
+  const cookie = await newUser(browser, 'deleter');
+  const ids: string[] = [];
+  for (let index = 0; index < 8; index++) {
+    const response = await transcribe(cookie, 'fake:delay=0');
+    expect(response.status).toBe(200);
+    ids.push(((await response.json()) as { id: string }).id);
+  }
+  const deleted = await fetch(`${app.baseUrl}/api/transcriptions`, {
+    method: 'DELETE',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ ids }),
+  });
+  expect(((await deleted.json()) as { deleted: string[] }).deleted.sort()).toEqual([...ids].sort());
+
+  const refused = await transcribe(cookie, 'fake:delay=0');
+  expect(refused.status).toBe(429);
+  expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limit:hourly');
+});
+
 async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
