@@ -142,3 +142,25 @@ test('sign-in attempts are limited per account and per address', async ({ browse
   await elsewhere.close();
 });
 
+
+test.describe('sign-up', () => {
+  let signUpApp: AppInstance;
+  test.beforeAll(async () => {
+    signUpApp = await startAppInstance({ name: 'sign-up-limit', port: SPARE_APP_PORTS[2], env: { RATE_LIMIT_SIGN_UPS_PER_IP: '3' } });
+  });
+  test.afterAll(async () => signUpApp.stop());
+
+  test('account creations are limited per address, with a clear message on the form', async ({ browser }) => {
+    for (let index = 0; index < 3; index++) await registerAccount(browser, `signup-${index}`, signUpApp.baseUrl);
+
+    const context = await browser.newContext({ baseURL: signUpApp.baseUrl, storageState: signedOut });
+    const page = await context.newPage();
+    await page.goto('/sign-up');
+    await page.getByLabel('Email').fill(`signup-refused-${uniqueMarker()}@example.test`);
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('main').getByRole('alert')).toContainText('Too many accounts have been created from your network');
+    await expect(page).toHaveURL(/\/sign-up/);
+    await context.close();
+  });
+});
