@@ -16,6 +16,8 @@ test.beforeAll(async () => {
       RATE_LIMIT_AUDIO_MB_PER_DAY: '1',
       RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: '3',
       RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: '5',
+      // The tests play a reverse proxy: the address each sets in X-Forwarded-For is the client's.
+      TRUSTED_PROXY_HOPS: '1',
     },
   });
 });
@@ -161,6 +163,18 @@ test.describe('sign-up', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect(page.getByRole('main').getByRole('alert')).toContainText('Too many accounts have been created from your network');
     await expect(page).toHaveURL(/\/sign-up/);
+    await context.close();
+  });
+
+  test('without a trusted proxy, a client cannot name its own address to get a fresh allowance', async ({ browser }) => {
+    const spoofed = { 'x-forwarded-for': '198.51.100.99', 'x-verbatim-peer-address': '198.51.100.98' };
+    const context = await browser.newContext({ baseURL: signUpApp.baseUrl, storageState: signedOut, extraHTTPHeaders: spoofed });
+    const page = await context.newPage();
+    await page.goto('/sign-up');
+    await page.getByLabel('Email').fill(`signup-spoofed-${uniqueMarker()}@example.test`);
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('main').getByRole('alert')).toContainText('Too many accounts have been created from your network');
     await context.close();
   });
 });
