@@ -12,7 +12,7 @@ const PEER_ADDRESS_HEADER = 'x-verbatim-peer-address';
  * Route handlers and server actions see headers, never the socket, and Next copies the socket's
  * address into X-Forwarded-For only when the client sent none: a client could name its own
  * address. So every request the server receives gets the socket's address in a header of ours.
- * Called once from instrumentation.ts, before requests are handled.
+ * Called from instrumentation.ts when the server starts.
  */
 export function recordPeerAddresses() {
   processSingleton('peer-address-hook', () => {
@@ -38,7 +38,7 @@ export function recordPeerAddresses() {
 export function clientAddressFrom({ peer, forwardedFor, trustedHops }: { peer: string | undefined; forwardedFor: string | null; trustedHops: number }) {
   if (!peer) return 'unknown';
   const chain = [...(forwardedFor ?? '').split(','), peer].map((entry) => entry.trim()).filter(Boolean);
-  // A shorter chain than configured came around a proxy: its first entry is as far as anyone vouches.
+  // Fewer entries than proxies: the request skipped some (a deployment should not allow that); take the left-most.
   const address = chain[Math.max(chain.length - 1 - trustedHops, 0)] ?? peer;
   // One client, one key, whether it reached a dual-stack socket over IPv4 or IPv6.
   return address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
