@@ -1,5 +1,7 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { recordPeerAddresses } = await import('@/lib/client-address');
+  recordPeerAddresses();
   const { failInterruptedTranscripts } = await import('@/lib/db/queries');
   const { log } = await import('@/lib/log');
   const interrupted = await failInterruptedTranscripts();

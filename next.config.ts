@@ -10,6 +10,9 @@ const commonHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // Inlined into the build: names the service worker's caches (public/sw.js), so that each
+  // build's assets replace the previous build's.
+  env: { SERVICE_WORKER_VERSION: Date.now().toString(36) },
   serverExternalPackages: ['better-sqlite3'],
   async headers() {
     // For one key, a later matching rule overrides an earlier one.

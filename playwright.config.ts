@@ -78,10 +78,11 @@ export default defineConfig({
         TRANSCRIBE_BASE_URL: FAKE_UPSTREAM_URL,
         TRANSCRIBE_API_KEY: FAKE_UPSTREAM_API_KEY,
         TRANSCRIBE_IDLE_TIMEOUT_MS: '3000',
-        // One account per worker runs every spec: room for all of them (abuse-limits.spec.ts
-        // tests the limits on an instance of its own).
+        // One account per worker runs every spec, and every spec signs up from 127.0.0.1: room for
+        // all of them (abuse-limits.spec.ts tests the limits on instances of its own).
         RATE_LIMIT_TRANSCRIPTIONS_IN_FLIGHT: '4',
         RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR: '10000',
+        RATE_LIMIT_SIGN_UPS_PER_IP: '100000',
         AUTH_SECRET: 'e2e-secret-not-for-production-0123456789abcdef',
         AUTH_TRUST_HOST: 'true',
         NODE_ENV: 'production',
@@ -101,6 +102,7 @@ export default defineConfig({
         TRANSCRIBE_API_KEY: '',
         PORT: String(ENGINE_APP_PORT),
         ENGINE_CONCURRENCY: '1',
+        RATE_LIMIT_SIGN_UPS_PER_IP: '100000',
         AUTH_SECRET: 'e2e-engine-secret-not-for-production-0123456789',
         AUTH_TRUST_HOST: 'true',
         NODE_ENV: 'production',

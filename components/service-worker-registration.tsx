@@ -6,7 +6,9 @@ import { useEffect } from 'react';
 export function ServiceWorkerRegistration() {
   useEffect(() => {
     if (process.env.NODE_ENV !== 'production' || !('serviceWorker' in navigator)) return;
-    navigator.serviceWorker.register('/sw.js', { scope: '/', updateViaCache: 'none' }).catch(() => undefined);
+    // A new build's version is a new script URL: the browser installs that worker, which clears the old caches.
+    const script = `/sw.js?v=${encodeURIComponent(process.env.SERVICE_WORKER_VERSION ?? '')}`;
+    navigator.serviceWorker.register(script, { scope: '/', updateViaCache: 'none' }).catch(() => undefined);
   }, []);
   return null;
 }

@@ -16,6 +16,8 @@ test.beforeAll(async () => {
       RATE_LIMIT_AUDIO_MB_PER_DAY: '1',
       RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: '3',
       RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: '5',
+      // The tests play a reverse proxy: the address each sets in X-Forwarded-For is the client's.
+      TRUSTED_PROXY_HOPS: '1',
     },
   });
 });
@@ -78,6 +80,26 @@ test('the hourly count and the daily audio allowance are enforced per user', asy
   expect((await transcribe(await newUser(browser, 'other'), 'fake:delay=0', 600_000)).status).toBe(200);
 });
 
+test('deleting transcripts does not give the hourly count back', async ({ browser }) => {
+  const cookie = await newUser(browser, 'deleter');
+  const ids: string[] = [];
+  for (let index = 0; index < 8; index++) {
+    const response = await transcribe(cookie, 'fake:delay=0');
+    expect(response.status).toBe(200);
+    ids.push(((await response.json()) as { id: string }).id);
+  }
+  const deleted = await fetch(`${app.baseUrl}/api/transcriptions`, {
+    method: 'DELETE',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ ids }),
+  });
+  expect(((await deleted.json()) as { deleted: string[] }).deleted.sort()).toEqual([...ids].sort());
+
+  const refused = await transcribe(cookie, 'fake:delay=0');
+  expect(refused.status).toBe(429);
+  expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limit:hourly');
+});
+
 async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
@@ -122,3 +144,37 @@ test('sign-in attempts are limited per account and per address', async ({ browse
   await elsewhere.close();
 });
 
+
+test.describe('sign-up', () => {
+  let signUpApp: AppInstance;
+  test.beforeAll(async () => {
+    signUpApp = await startAppInstance({ name: 'sign-up-limit', port: SPARE_APP_PORTS[2], env: { RATE_LIMIT_SIGN_UPS_PER_IP: '3' } });
+  });
+  test.afterAll(async () => signUpApp.stop());
+
+  test('account creations are limited per address, with a clear message on the form', async ({ browser }) => {
+    for (let index = 0; index < 3; index++) await registerAccount(browser, `signup-${index}`, signUpApp.baseUrl);
+
+    const context = await browser.newContext({ baseURL: signUpApp.baseUrl, storageState: signedOut });
+    const page = await context.newPage();
+    await page.goto('/sign-up');
+    await page.getByLabel('Email').fill(`signup-refused-${uniqueMarker()}@example.test`);
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('main').getByRole('alert')).toContainText('Too many accounts have been created from your network');
+    await expect(page).toHaveURL(/\/sign-up/);
+    await context.close();
+  });
+
+  test('without a trusted proxy, a client cannot name its own address to get a fresh allowance', async ({ browser }) => {
+    const spoofed = { 'x-forwarded-for': '198.51.100.99', 'x-verbatim-peer-address': '198.51.100.98' };
+    const context = await browser.newContext({ baseURL: signUpApp.baseUrl, storageState: signedOut, extraHTTPHeaders: spoofed });
+    const page = await context.newPage();
+    await page.goto('/sign-up');
+    await page.getByLabel('Email').fill(`signup-spoofed-${uniqueMarker()}@example.test`);
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('main').getByRole('alert')).toContainText('Too many accounts have been created from your network');
+    await context.close();
+  });
+});

@@ -57,6 +57,22 @@ test('the service worker takes control, and the main page opens offline from its
   await context.setOffline(false);
 });
 
+test("each build's service worker caches apart and deletes earlier builds' caches", async ({ page }) => {
+  const shellCaches = () => page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith('verbatim-shell-')));
+  // A cache left by the worker of an earlier build (before versioning, its name was fixed).
+  await page.goto('/manifest.webmanifest');
+  await page.evaluate(async () => (await caches.open('verbatim-shell-v1')).put('/_next/static/old.js', new Response('old')));
+
+  await new TranscribePage(page).goto();
+  const version = await page.evaluate(async () => new URL((await navigator.serviceWorker.ready).active?.scriptURL ?? location.href).searchParams.get('v'));
+  expect(version).toBeTruthy();
+  await expect.poll(shellCaches).toEqual([`verbatim-shell-${version}`]);
+
+  // The next build registers its own version: once it activates, this build's cache is gone.
+  await page.evaluate(() => navigator.serviceWorker.register('/sw.js?v=next-build', { scope: '/', updateViaCache: 'none' }));
+  await expect.poll(shellCaches).toEqual(['verbatim-shell-next-build']);
+});
+
 test('an audio file shared from another app opens ready to transcribe', async ({ page }) => {
   const transcribe = new TranscribePage(page);
   await transcribe.goto();

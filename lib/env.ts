@@ -31,6 +31,8 @@ const envSchema = z.object({
   RATE_LIMIT_AUDIO_MB_PER_DAY: optionalInteger(1, 10_000_000),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: optionalInteger(1, 1_000_000),
+  RATE_LIMIT_SIGN_UPS_PER_IP: optionalInteger(1, 1_000_000),
+  TRUSTED_PROXY_HOPS: optionalInteger(0, 10),
   PORT: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(1).max(65_535).optional()),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
@@ -59,12 +61,14 @@ function loadConfig() {
       google: env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET ? { clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET } : undefined,
     },
     authSecret: env.AUTH_SECRET,
+    trustedProxyHops: env.TRUSTED_PROXY_HOPS ?? 0,
     limits: {
       transcriptionsInFlight: env.RATE_LIMIT_TRANSCRIPTIONS_IN_FLIGHT ?? 2,
       transcriptionsPerHour: env.RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR ?? 60,
       audioBytesPerDay: (env.RATE_LIMIT_AUDIO_MB_PER_DAY ?? 2000) * 1_000_000,
       signInFailuresPerAccount: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT ?? 10,
       signInFailuresPerIp: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_IP ?? 100,
+      signUpsPerIp: env.RATE_LIMIT_SIGN_UPS_PER_IP ?? 5,
     },
   };
 }

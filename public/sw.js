@@ -1,6 +1,8 @@
 // Verbatim's service worker: opens the app shell offline and receives audio shared from other apps.
 // Same-origin and script-free pages only; API requests and uploads are never intercepted.
-const SHELL_CACHE = 'verbatim-shell-v1';
+// The build's version, from the registration's script URL: each build caches apart, and its
+// worker deletes the caches of earlier builds when it activates.
+const SHELL_CACHE = `verbatim-shell-${new URL(self.location.href).searchParams.get('v') || 'unversioned'}`;
 const SHARE_CACHE = 'verbatim-share'; // read by lib/client/shared-file.ts
 const SHARED_FILE_URL = '/share-target/file';
 const SHELL_PAGE = '/';

@@ -1,9 +1,12 @@
 'use server';
 
 import { AuthError, CredentialsSignin } from 'next-auth';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { credentialsSchema, safeCallbackPath } from '@/lib/auth/credentials';
 import { hashPassword } from '@/lib/auth/password';
+import { takeSignUpAttempt } from '@/lib/auth/sign-up-limit';
+import { clientIpFrom } from '@/lib/client-address';
 import { createUser } from '@/lib/db/queries';
 import { isAppError } from '@/lib/errors';
 import { signIn, signOut } from './auth';
@@ -31,6 +34,9 @@ export async function signUpAction(_previous: AuthFormState, formData: FormData)
   const email = String(formData.get('email') ?? '');
   const parsed = readCredentials(formData);
   if (!parsed.success) return { email, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
+  if (!takeSignUpAttempt(clientIpFrom(await headers()))) {
+    return { email, formError: 'Too many accounts have been created from your network in the last hour. Try again later.' };
+  }
   try {
     await createUser({ email: parsed.data.email, passwordHash: await hashPassword(parsed.data.password) });
   } catch (error) {

@@ -32,6 +32,8 @@ export async function startAppInstance({ name, port, env = {}, keepData = false 
       TRANSCRIBE_BASE_URL: FAKE_UPSTREAM_URL,
       TRANSCRIBE_API_KEY: FAKE_UPSTREAM_API_KEY,
       TRANSCRIBE_IDLE_TIMEOUT_MS: '3000',
+      // Tests sign up many accounts from one address.
+      RATE_LIMIT_SIGN_UPS_PER_IP: '100000',
       AUTH_SECRET: `e2e-${name}-secret-not-for-production-0123456789`,
       AUTH_TRUST_HOST: 'true',
       NODE_ENV: 'production',

@@ -17,14 +17,6 @@ export class SignInRateLimited extends CredentialsSignin {
   code = 'rate_limited';
 }
 
-/**
- * The client address as the nearest proxy saw it. Next fills X-Forwarded-For with the socket's
- * address when no proxy did; behind a reverse proxy the last entry is the one it appended.
- */
-export function clientIpFrom(headers: Headers) {
-  return headers.get('x-forwarded-for')?.split(',').pop()?.trim() || 'unknown';
-}
-
 /** Too many failed attempts for this account or from this address: refuse even a right password. */
 export function isSignInBlocked({ email, ip }: { email: string; ip: string }) {
   const { signInFailuresPerAccount, signInFailuresPerIp } = getConfig().limits;

@@ -104,4 +104,25 @@ export const migrations: Record<string, Migration> = {
       await sql`drop table transcript_versions`.execute(db);
     },
   },
+  // What users started, kept apart from transcripts so that deleting one does not give its
+  // quota back. Rows older than the longest quota window are pruned as new ones are written.
+  '0003_transcription_usage': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('transcription_usage')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('user_id', 'text', (column) => column.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('started_at', 'text', (column) => column.notNull())
+        .addColumn('audio_bytes', 'integer', (column) => column.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('transcription_usage_user_started').on('transcription_usage').columns(['user_id', 'started_at']).execute();
+      // Carries the current windows over, so that upgrading does not reset anyone's allowance.
+      const since = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000).toISOString();
+      await sql`insert into transcription_usage (id, user_id, started_at, audio_bytes)
+        select id, user_id, created_at, audio_bytes from transcripts where created_at >= ${since}`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table transcription_usage`.execute(db);
+    },
+  },
 };

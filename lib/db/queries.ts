@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { getDb } from './connection';
-import { sql } from 'kysely';
-import type { NewTranscript, Transcript, TranscriptStatus, User } from './schema';
+import { type Kysely, sql } from 'kysely';
+import type { Database, NewTranscript, Transcript, TranscriptStatus, User } from './schema';
 import { markMatches, toFtsQuery } from './search';
 
 const now = () => new Date().toISOString();
@@ -63,10 +63,13 @@ export function createTranscript(transcript: Omit<NewTranscript, 'created_at' | 
   return run('createTranscript', async () => {
     const db = await getDb();
     const timestamp = now();
-    await db
-      .insertInto('transcripts')
-      .values({ ...transcript, status: 'transcribing', text: '', created_at: timestamp, updated_at: timestamp, started_at: timestamp })
-      .execute();
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('transcripts')
+        .values({ ...transcript, status: 'transcribing', text: '', created_at: timestamp, updated_at: timestamp, started_at: timestamp })
+        .execute();
+      await recordTranscriptionUsage(trx, { id: transcript.id, userId: transcript.user_id, startedAt: timestamp });
+    });
   });
 }
 
@@ -88,6 +91,9 @@ export function restartTranscript({ id, userId, language, prompt }: { id: string
           .execute();
       }
       const timestamp = now();
+      // Another upstream job, so it counts toward the hourly number; nothing is uploaded, so
+      // not toward the daily audio.
+      await recordTranscriptionUsage(trx, { id: randomUUID(), userId, startedAt: timestamp });
       await trx
         .updateTable('transcripts')
         .set({
@@ -188,6 +194,9 @@ export function updateTranscriptProgress({ id, userId, text, audioBytes }: { id:
       .where('user_id', '=', userId)
       .where('status', '=', 'transcribing')
       .execute();
+    if (audioBytes !== undefined) {
+      await db.updateTable('transcription_usage').set({ audio_bytes: audioBytes }).where('id', '=', id).where('user_id', '=', userId).execute();
+    }
   });
 }
 
@@ -243,18 +252,33 @@ export function endTranscriptWithoutText({
   });
 }
 
+// Quota usage: a ledger apart from transcripts, so that deleting a transcript gives nothing back
+
+/** Longer than any quota window (a day), so that pruning never lowers a count. */
+const USAGE_KEPT_MS = 2 * 24 * 60 * 60 * 1000;
+
+/** Records a transcription the user started, and drops their rows that no quota reads any more. */
+async function recordTranscriptionUsage(db: Kysely<Database>, { id, userId, startedAt }: { id: string; userId: string; startedAt: string }) {
+  await db.insertInto('transcription_usage').values({ id, user_id: userId, started_at: startedAt, audio_bytes: 0 }).execute();
+  await db
+    .deleteFrom('transcription_usage')
+    .where('user_id', '=', userId)
+    .where('started_at', '<', new Date(Date.parse(startedAt) - USAGE_KEPT_MS).toISOString())
+    .execute();
+}
+
 /** What the user has started lately: transcriptions since `countSince` and audio bytes since `bytesSince`. */
 export function getTranscriptionUsageByUserId({ userId, countSince, bytesSince }: { userId: string; countSince: Date; bytesSince: Date }) {
   return run('getTranscriptionUsageByUserId', async () => {
     const db = await getDb();
     const usage = await db
-      .selectFrom('transcripts')
+      .selectFrom('transcription_usage')
       .select((eb) => [
-        eb.fn.countAll<number>().filterWhere('created_at', '>=', countSince.toISOString()).as('count'),
+        eb.fn.countAll<number>().filterWhere('started_at', '>=', countSince.toISOString()).as('count'),
         eb.fn.coalesce(eb.fn.sum<number>('audio_bytes'), eb.lit(0)).as('bytes'),
       ])
       .where('user_id', '=', userId)
-      .where('created_at', '>=', bytesSince.toISOString())
+      .where('started_at', '>=', bytesSince.toISOString())
       .executeTakeFirstOrThrow();
     return { count: Number(usage.count), bytes: Number(usage.bytes) };
   });

@@ -60,11 +60,21 @@ export interface ShareLinksTable {
   include_audio: Generated<number>;
 }
 
+/** One transcription started (an upload or a re-transcription), for the quotas; outlives the transcript. */
+export interface TranscriptionUsageTable {
+  /** An upload's row has its transcript's id, so that the bytes can be set once the upload is complete. */
+  id: string;
+  user_id: string;
+  started_at: string;
+  audio_bytes: number;
+}
+
 export interface Database {
   users: UsersTable;
   transcripts: TranscriptsTable;
   share_links: ShareLinksTable;
   transcript_versions: TranscriptVersionsTable;
+  transcription_usage: TranscriptionUsageTable;
 }
 
 export type User = Selectable<UsersTable>;
