@@ -11,7 +11,9 @@ describe('clientAddressFrom', () => {
     ['empty entries are skipped', '10.0.0.2', '198.51.100.7, ,', 1, '198.51.100.7'],
     ['an IPv4-mapped IPv6 socket address', '::ffff:198.51.100.7', null, 0, '198.51.100.7'],
     ['a plain IPv6 address', '2001:db8::1', null, 0, '2001:db8::1'],
-    ['no socket address (the server hook missing)', undefined, '198.51.100.7', 1, 'unknown'],
+    ['no socket address and no trusted proxy', undefined, '198.51.100.7', 0, 'unknown'],
+    ['no socket address behind one platform proxy (Vercel): the entry it wrote', undefined, '203.0.113.1, 198.51.100.7', 1, '198.51.100.7'],
+    ['no socket address and no header', undefined, null, 1, 'unknown'],
   ])('%s', (_label, peer, forwardedFor, trustedHops, expected) => {
     expect(clientAddressFrom({ peer, forwardedFor, trustedHops })).toBe(expected);
   });

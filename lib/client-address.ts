@@ -36,10 +36,14 @@ export function recordPeerAddresses() {
  * that no trusted proxy wrote. Entries further left are the client's own claims.
  */
 export function clientAddressFrom({ peer, forwardedFor, trustedHops }: { peer: string | undefined; forwardedFor: string | null; trustedHops: number }) {
-  if (!peer) return 'unknown';
-  const chain = [...(forwardedFor ?? '').split(','), peer].map((entry) => entry.trim()).filter(Boolean);
+  // No socket address where the platform runs the server (Vercel): its proxy, the nearest hop,
+  // wrote the right-most entry itself, and is believed only when configured.
+  if (!peer && trustedHops === 0) return 'unknown';
+  const chain = [...(forwardedFor ?? '').split(','), ...(peer ? [peer] : [])].map((entry) => entry.trim()).filter(Boolean);
+  const claimsFromTheRight = peer ? trustedHops : trustedHops - 1;
   // Fewer entries than proxies: the request skipped some (a deployment should not allow that); take the left-most.
-  const address = chain[Math.max(chain.length - 1 - trustedHops, 0)] ?? peer;
+  const address = chain[Math.max(chain.length - 1 - claimsFromTheRight, 0)];
+  if (!address) return 'unknown';
   // One client, one key, whether it reached a dual-stack socket over IPv4 or IPv6.
   return address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
 }
