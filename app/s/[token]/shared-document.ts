@@ -16,6 +16,7 @@ body{font-family:ui-sans-serif,system-ui,-apple-system,'Segoe UI',Roboto,sans-se
 .page{display:flex;flex-direction:column;min-height:100dvh;max-width:42rem;margin:0 auto;padding:0 1rem}
 main{flex:1;padding:2rem 0}
 h1{font-size:1.5rem;line-height:2rem;font-weight:600;letter-spacing:-.025em;overflow-wrap:break-word}
+.meta+h1{margin-top:.5rem}
 .meta{margin-top:.5rem;font-size:.875rem;line-height:1.25rem;color:#525252}
 audio{display:block;width:100%;margin-top:1.5rem}
 .note{margin-top:1.5rem;padding:.625rem .75rem;border:1px solid #e5e5e5;border-radius:.5rem;background:#fafafa;color:#404040;font-size:.875rem;line-height:1.25rem}
