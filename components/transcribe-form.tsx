@@ -16,8 +16,7 @@ import { LANGUAGES } from '@/lib/languages';
 import { Spinner } from '@/components/ui/spinner';
 
 const ACCEPT = '.mp3,.mp4,.mpeg,.mpga,.m4a,.wav,.webm,.ogg,audio/*';
-const LANGUAGE_OPTIONS = [...LANGUAGES].sort((a, b) => a.name.localeCompare(b.name, 'en'));
-const ENGLISH_ONLY = LANGUAGE_OPTIONS.filter(({ code }) => code === 'en');
+const ENGLISH_ONLY = LANGUAGES.filter(({ code }) => code === 'en');
 
 type Phase = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -78,10 +77,6 @@ export function TranscribeForm({
   const uploading = running && progress < 1 && !transcriptId;
   const percent = Math.floor(progress * 100);
 
-  useEffect(() => {
-    preloadUploadSupport().catch(() => undefined);
-  }, []);
-
   // A file shared from another app (see public/sw.js); it waits in a cache, also through a sign-in.
   useEffect(() => {
     const params = new URLSearchParams(window.location.search);
@@ -118,7 +113,12 @@ export function TranscribeForm({
     return () => window.removeEventListener('beforeunload', warn);
   }, [uploading]);
 
+  // Reading the event stream needs zod, loaded at the first sign of use rather than with the page:
+  // evaluating it was the longest task of the page load.
+  const warmUp = () => void preloadUploadSupport().catch(() => undefined);
+
   async function chooseFile(next: File | undefined) {
+    warmUp();
     if (!next || running) return;
     const check = ++checkRef.current;
     setFile(next);
@@ -250,7 +250,7 @@ export function TranscribeForm({
   }
 
   return (
-    <div className="space-y-6">
+    <div className="space-y-6" onPointerDownCapture={warmUp} onFocusCapture={warmUp}>
       <Recorder ownerId={userId} busy={running || !configured} sendingId={running ? recordingId : undefined} storeVersion={storeVersion} onTranscribe={transcribeRecording} />
 
       <p aria-hidden="true" className="hidden items-center gap-3 text-xs tracking-wide text-neutral-500 uppercase before:h-px before:flex-1 before:bg-neutral-200 after:h-px after:flex-1 after:bg-neutral-200 sm:flex dark:before:bg-neutral-800 dark:after:bg-neutral-800">
@@ -332,7 +332,7 @@ export function TranscribeForm({
             </label>
             <select id="language" name="language" value={language} onChange={(event) => setLanguage(event.currentTarget.value)} className={`${inputClasses} pr-8`}>
               <option value="">Auto-detect</option>
-              {(englishOnly ? ENGLISH_ONLY : LANGUAGE_OPTIONS).map(({ code, name }) => (
+              {(englishOnly ? ENGLISH_ONLY : LANGUAGES).map(({ code, name }) => (
                 <option key={code} value={code}>
                   {name}
                 </option>

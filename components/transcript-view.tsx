@@ -22,7 +22,6 @@ import type { TranscriptDetails, TranscriptUsage } from '@/lib/transcript-detail
 import { Spinner } from '@/components/ui/spinner';
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong. Please try again.');
-const LANGUAGE_OPTIONS = [...LANGUAGES].sort((a, b) => a.name.localeCompare(b.name, 'en'));
 const EXPORTS = ['txt', 'md', 'json', 'docx'] as const;
 const jsonHeaders = { 'Content-Type': 'application/json' };
 
@@ -300,7 +299,7 @@ function TranscribeAgain({ transcript, onStart }: { transcript: TranscriptDetail
           </label>
           <select id="again-language" value={language} onChange={(event) => setLanguage(event.target.value)} className={`${inputClasses} mt-1`}>
             <option value="">Auto-detect</option>
-            {LANGUAGE_OPTIONS.map(({ code, name }) => (
+            {LANGUAGES.map(({ code, name }) => (
               <option key={code} value={code}>
                 {name}
               </option>

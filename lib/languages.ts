@@ -1,4 +1,7 @@
-/** The languages the transcription API recognises (ISO-639-1, Hawaiian ISO-639-2), by English name. */
+/**
+ * The languages the transcription API recognises (ISO-639-1, Hawaiian ISO-639-2), in the order of
+ * their English names: the pickers list them as they are, with no sorting in the browser.
+ */
 export const LANGUAGES = [
   { code: 'af', name: 'Afrikaans' },
   { code: 'sq', name: 'Albanian' },

@@ -418,18 +418,35 @@ test('7. 50 concurrent transcriptions for 50 users', async ({ browser }) => {
   });
 });
 
-test('8. first-load JS (gzip) from the build', async () => {
+test('8. first-load JS (gzip): the main page from the build, the share page as a browser loads it', async ({ browser }) => {
   const stats = JSON.parse(readFileSync(path.join(PROJECT_ROOT, '.next/diagnostics/route-bundle-stats.json'), 'utf8')) as { route: string; firstLoadChunkPaths: string[] }[];
-  const gzipKb = (route: string) => {
-    const entry = stats.find((each) => each.route === route);
-    if (!entry) return Number.NaN;
-    return entry.firstLoadChunkPaths.reduce((sum, chunk) => sum + gzipSync(readFileSync(path.join(PROJECT_ROOT, chunk))).length, 0) / 1024;
-  };
-  const main = gzipKb('/');
-  const share = gzipKb('/s/[token]');
+  const entry = stats.find((each) => each.route === '/');
+  const main = entry ? entry.firstLoadChunkPaths.reduce((sum, chunk) => sum + gzipSync(readFileSync(path.join(PROJECT_ROOT, chunk))).length, 0) / 1024 : Number.NaN;
+
+  // The share page is a route handler, not in the route stats: count every script a browser runs
+  // there, loaded or inline, while the transcript is still being transcribed (the live follow is
+  // then on the page; a finished transcript has no script at all).
+  let started = () => {};
+  const firstDelta = new Promise<void>((resolve) => (started = resolve));
+  const running = appUpload('fake:delay=300', 64 * 1024, { onFirstDelta: () => started() });
+  await Promise.race([firstDelta, running]);
+  const list = (await (await fetch(`${app.baseUrl}/api/transcriptions?limit=1`, { headers: { cookie } })).json()) as { items: { id: string }[] };
+  const link = (await (await fetch(`${app.baseUrl}/api/transcriptions/${list.items[0]?.id}/share`, { method: 'POST', headers: { cookie } })).json()) as { path: string };
+  const page = await browser.newPage();
+  const loaded: Promise<number>[] = [];
+  page.on('response', (response) => {
+    if (response.request().resourceType() === 'script') loaded.push(response.body().then((body) => gzipSync(body).length));
+  });
+  await page.goto(`${app.baseUrl}${link.path}`, { waitUntil: 'load' });
+  if (!(await page.getByText('Still transcribing').isVisible())) throw new Error('the shared transcript was no longer being transcribed');
+  const inline = (await page.locator('script:not([src])').allTextContents()).map((source) => gzipSync(source).length);
+  const share = [...(await Promise.all(loaded)), ...inline].reduce((sum, bytes) => sum + bytes, 0) / 1024;
+  await page.close();
+  await running;
+
   raw.firstLoadJsGzipKb = { main, share };
   rows.push({ metric: 'First-load JS gzip: main page', value: `${main.toFixed(0)} KB`, target: '≤ 170 KB', met: main <= 170 });
-  rows.push({ metric: 'First-load JS gzip: share page', value: `${share.toFixed(0)} KB`, target: '≤ 110 KB', met: share <= 110 });
+  rows.push({ metric: 'First-load JS gzip: share page', value: `${share.toFixed(1)} KB`, target: '≤ 110 KB', met: share <= 110, note: 'scripts run in Chromium, live follow included' });
 });
 
 test('9. Lighthouse mobile performance of the main and the share page', async () => {

@@ -1,5 +1,3 @@
-import { mutate } from 'swr';
-import { unstable_serialize } from 'swr/infinite';
 import type { TranscriptStatus } from '@/lib/db/schema';
 
 export const HISTORY_PAGE_SIZE = 20;
@@ -53,18 +51,23 @@ export function transcriptKey(id: string) {
 }
 
 /**
- * Marks the history stale. A key-filter `mutate` skips useSWRInfinite's cache entries, so the
- * infinite key is addressed by its serialised form.
+ * SWR's cache of the unfiltered history. A key-filter `mutate` skips useSWRInfinite's entries, so
+ * the infinite key is addressed by its serialised form. Imported on use: the new-transcription
+ * page needs nothing else of SWR, and its page load is the lighter for it.
  */
-export function revalidateHistory() {
-  return mutate(unstable_serialize(historyPageKey));
+async function historyCache() {
+  const [{ mutate }, { unstable_serialize }] = await Promise.all([import('swr'), import('swr/infinite')]);
+  return { mutate, key: unstable_serialize(historyPageKey) };
+}
+
+/** Marks the history stale. */
+export async function revalidateHistory() {
+  const { mutate, key } = await historyCache();
+  return mutate(key);
 }
 
 /** Drops a deleted transcript from the cached history at once, then lets the list refresh. */
-export function removeFromHistory(id: string) {
-  return mutate<HistoryPage[]>(
-    unstable_serialize(historyPageKey),
-    (pages) => pages?.map((page) => ({ ...page, items: page.items.filter((item) => item.id !== id) })),
-    { revalidate: true },
-  );
+export async function removeFromHistory(id: string) {
+  const { mutate, key } = await historyCache();
+  return mutate<HistoryPage[]>(key, (pages) => pages?.map((page) => ({ ...page, items: page.items.filter((item) => item.id !== id) })), { revalidate: true });
 }

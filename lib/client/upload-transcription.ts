@@ -3,7 +3,7 @@ import { apiErrorFromText } from './fetch-json';
 
 /**
  * The stream reader validates events with the zod schema; zod would triple this page's own
- * script, so it loads on demand. Call early (e.g. once the form is shown) to have it ready.
+ * script, so it loads on demand. Call at the first sign of use to have it ready.
  */
 export function preloadUploadSupport() {
   return import('./sse-text-reader');
