@@ -175,7 +175,7 @@ test.afterAll(async () => {
   await app?.stop();
   await fake?.close();
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Node ${process.version}`;
-  const width = Math.max(...rows.map((row) => row.metric.length));
+  const width = Math.max('Metric'.length, ...rows.map((row) => row.metric.length));
   const lines = [
     `Verbatim benchmark — ${new Date().toISOString()} — ${machine}`,
     '',
