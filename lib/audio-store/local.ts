@@ -1,12 +1,13 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { once } from 'node:events';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
+import { finished } from 'node:stream/promises';
 import type { AudioStore, ByteRange } from './types';
 
 const safeKey = /^[A-Za-z0-9_-]{8,128}$/;
+const WRITE_BUFFER_BYTES = 64 * 1024;
 
 /** Audio files in a local directory, written to a temporary name and renamed when complete. */
 export function createLocalAudioStore(directory: string): AudioStore {
@@ -28,22 +29,22 @@ export function createLocalAudioStore(directory: string): AudioStore {
       await mkdir(directory, { recursive: true });
       const finalPath = fileFor(key);
       const partialPath = `${finalPath}.part`;
+      // The next chunk may wait here while one is on its way to disk; beyond that the upload waits
+      // for the disk, so memory per upload stays bounded.
+      const file = createWriteStream(partialPath, { mode: 0o600, highWaterMark: WRITE_BUFFER_BYTES });
+      const written = finished(file);
+      written.catch(() => undefined);
       let bytes = 0;
       try {
-        // Node's pipeline, not pipeTo(Writable.toWeb(…)): that adapter counts its queue in chunks
-        // (16,384 of them), so a slow disk would let a whole upload pile up in memory.
-        await pipeline(
-          Readable.fromWeb(body as NodeWebReadableStream<Uint8Array>),
-          async function* count(chunks: AsyncIterable<Uint8Array>) {
-            for await (const chunk of chunks) {
-              bytes += chunk.byteLength;
-              yield chunk;
-            }
-          },
-          createWriteStream(partialPath, { mode: 0o600 }),
-        );
+        for await (const chunk of body) {
+          bytes += chunk.byteLength;
+          if (!file.write(chunk)) await Promise.race([once(file, 'drain'), written]);
+        }
+        file.end();
+        await written;
         await rename(partialPath, finalPath);
       } catch (error) {
+        file.destroy();
         await rm(partialPath, { force: true });
         throw error;
       }
