@@ -30,7 +30,8 @@ export function createLocalAudioStore(directory: string): AudioStore {
       const finalPath = fileFor(key);
       const partialPath = `${finalPath}.part`;
       // The next chunk may wait here while one is on its way to disk; beyond that the upload waits
-      // for the disk, so memory per upload stays bounded.
+      // for the disk, so memory per upload stays bounded. (Not pipeTo(Writable.toWeb(…)): that
+      // adapter counts its queue in chunks, 16,384 of them, and would hold a whole upload.)
       const file = createWriteStream(partialPath, { mode: 0o600, highWaterMark: WRITE_BUFFER_BYTES });
       const written = finished(file);
       written.catch(() => undefined);
