@@ -1,4 +1,4 @@
-const READ_AHEAD_BYTES = 256 * 1024;
+const READ_AHEAD_BYTES = 128 * 1024;
 
 /**
  * A readable stream fed by `write`, which resolves only once the reader wants more: the
