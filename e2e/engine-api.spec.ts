@@ -90,8 +90,9 @@ test('three requests at once all finish, one recognised at a time (ENGINE_CONCUR
     expect(events.at(-1)?.event).toMatchObject({ type: 'transcript.text.done', text: THREE_UTTERANCES.join(' ') });
     return { waited: lines.some(({ line }) => line.startsWith(': waiting')), from: events[0]?.at ?? 0, to: events.at(-1)?.at ?? 0 };
   });
-  // Two of the three were told they wait in line; no two were recognising at the same time.
-  expect(windows.filter(({ waited }) => waited)).toHaveLength(2);
+  // At least two of the three were told they wait in line (all three when another test's request
+  // held the engine just then); no two were recognising at the same time.
+  expect(windows.filter(({ waited }) => waited).length).toBeGreaterThanOrEqual(2);
   const ordered = windows.toSorted((a, b) => a.from - b.from);
   for (let index = 1; index < ordered.length; index++) {
     expect(ordered[index]?.from).toBeGreaterThanOrEqual(ordered[index - 1]?.to ?? Infinity);
