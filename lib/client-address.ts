@@ -1,6 +1,7 @@
 import 'server-only';
 
 import { type IncomingMessage, Server as HttpServer } from 'node:http';
+import { isIPv6 } from 'node:net';
 import { Server as HttpsServer } from 'node:https';
 import { getConfig } from '@/lib/env';
 import { processSingleton } from '@/lib/process-singleton';
@@ -45,7 +46,28 @@ export function clientAddressFrom({ peer, forwardedFor, trustedHops }: { peer: s
   const address = chain[Math.max(chain.length - 1 - claimsFromTheRight, 0)];
   if (!address) return 'unknown';
   // One client, one key, whether it reached a dual-stack socket over IPv4 or IPv6.
-  return address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  const unmapped = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  return ipv6NetworkOf(unmapped) ?? unmapped;
+}
+
+/**
+ * The /64 network of an IPv6 address: a subscriber usually holds a whole one, so counting each of
+ * its 2^64 addresses apart would let one client walk past every per-address limit.
+ */
+function ipv6NetworkOf(address: string) {
+  const plain = address.split('%')[0] ?? '';
+  if (!isIPv6(plain)) return undefined;
+  const [head = '', tail] = plain.split('::');
+  const groupsOf = (part: string) => (part ? part.split(':') : []);
+  const left = groupsOf(head);
+  const right = tail === undefined ? [] : groupsOf(tail);
+  // An embedded IPv4 address fills two groups.
+  const filled = [...left, ...right].reduce((sum, group) => sum + (group.includes('.') ? 2 : 1), 0);
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - filled).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 export function clientIpFrom(headers: Headers) {
