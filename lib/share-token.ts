@@ -1,7 +1,7 @@
 import 'server-only';
 
 import { createHash, randomBytes } from 'node:crypto';
-import { getSharedTranscriptByTokenHash } from '@/lib/db/queries';
+import { getSharedTranscriptByTokenHash } from '@/lib/db/share-links';
 
 /** 256 random bits; only the hash is stored, so a database leak reveals no working link. */
 export function createShareToken() {

@@ -7,7 +7,7 @@ import { credentialsSchema, safeCallbackPath } from '@/lib/auth/credentials';
 import { hashPassword } from '@/lib/auth/password';
 import { takeSignUpAttempt } from '@/lib/auth/sign-up-limit';
 import { clientIpFrom } from '@/lib/client-address';
-import { createUser } from '@/lib/db/queries';
+import { createUser } from '@/lib/db/users';
 import { isAppError } from '@/lib/errors';
 import { signIn, signOut } from './auth';
 

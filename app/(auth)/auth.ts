@@ -6,7 +6,7 @@ import { credentialsSchema } from '@/lib/auth/credentials';
 import { spendPasswordCheckTime, verifyPassword } from '@/lib/auth/password';
 import { isSignInBlocked, recordSignInFailure, recordSignInSuccess, SignInRateLimited } from '@/lib/auth/sign-in-limit';
 import { clientIpFrom } from '@/lib/client-address';
-import { getUserByEmail, upsertOAuthUser } from '@/lib/db/queries';
+import { getUserByEmail, upsertOAuthUser } from '@/lib/db/users';
 import { getAuthSecret, getConfig } from '@/lib/env';
 import { hashForLog, log } from '@/lib/log';
 

@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'usage-'));
 vi.stubEnv('DATA_DIR', dataDir);
 vi.stubEnv('DATABASE_URL', '');
-const queries = await import('./queries');
+const queries = { ...(await import('./users')), ...(await import('./transcripts')), ...(await import('./usage')) };
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 afterEach(() => vi.useRealTimers());
 

@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { getTranscriptionUsageByUserId } from '@/lib/db/queries';
+import { getTranscriptionUsageByUserId } from '@/lib/db/usage';
 import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { processSingleton } from '@/lib/process-singleton';

@@ -4,14 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AudioFormat } from '@/lib/audio/format';
 import { getAudioStore } from '@/lib/audio-store';
-import {
-  completeTranscript,
-  createTranscript,
-  deleteTranscriptById,
-  endTranscriptWithoutText,
-  restartTranscript,
-  updateTranscriptProgress,
-} from '@/lib/db/queries';
+import { completeTranscript, createTranscript, deleteTranscriptById, endTranscriptWithoutText, restartTranscript, updateTranscriptProgress } from '@/lib/db/transcripts';
 import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';

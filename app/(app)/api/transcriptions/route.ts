@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { after } from 'next/server';
 import { getSignedInUserId } from '@/app/(auth)/auth';
 import { getAudioStore } from '@/lib/audio-store';
-import { deleteTranscriptsByIds, getTranscriptsByUserId } from '@/lib/db/queries';
+import { deleteTranscriptsByIds, getTranscriptsByUserId } from '@/lib/db/transcripts';
 import { isTranscriptionConfigured } from '@/lib/env';
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';

@@ -6,7 +6,8 @@ import { toShareLinkDetails } from '@/app/(app)/api/transcriptions/[id]/share/de
 import { transcriptIdSchema } from '@/app/(app)/api/transcriptions/schema';
 import { getSignedInUserId } from '@/app/(auth)/auth';
 import { TranscriptView } from '@/components/transcript-view';
-import { getShareLinksByTranscriptId, getTranscriptById } from '@/lib/db/queries';
+import { getShareLinksByTranscriptId } from '@/lib/db/share-links';
+import { getTranscriptById } from '@/lib/db/transcripts';
 import { isTranscriptionConfigured } from '@/lib/env';
 
 /** The signed-in user's transcript; someone else's is as missing as one that never existed. */

@@ -2,7 +2,7 @@ import 'server-only';
 
 import { getSignedInUserId } from '@/app/(auth)/auth';
 import type { Transcript } from '@/lib/db/schema';
-import { getTranscriptById, getTranscriptVersionsByTranscriptId } from '@/lib/db/queries';
+import { getTranscriptById, getTranscriptVersionsByTranscriptId } from '@/lib/db/transcripts';
 import { AppError } from '@/lib/errors';
 import { getRunningJob } from '@/lib/transcription/job';
 import { toTranscriptDetails } from '@/lib/transcript-details';

@@ -1,5 +1,5 @@
 import { getAudioStore } from '@/lib/audio-store';
-import { deleteTranscriptById, editTranscriptText, getTranscriptById, renameTranscript } from '@/lib/db/queries';
+import { deleteTranscriptById, editTranscriptText, getTranscriptById, renameTranscript } from '@/lib/db/transcripts';
 import { AppError } from '@/lib/errors';
 import { crossOriginError } from '@/lib/same-origin';
 import { getRunningJob } from '@/lib/transcription/job';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { after } from 'next/server';
 import { SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
 import { getAudioStore } from '@/lib/audio-store';
-import { getTranscriptById } from '@/lib/db/queries';
+import { getTranscriptById } from '@/lib/db/transcripts';
 import { isTranscriptionConfigured } from '@/lib/env';
 import { AppError, isAppError } from '@/lib/errors';
 import { reserveTranscription } from '@/lib/quota/transcription';

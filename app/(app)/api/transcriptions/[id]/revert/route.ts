@@ -1,4 +1,4 @@
-import { getTranscriptById, revertTranscriptText } from '@/lib/db/queries';
+import { getTranscriptById, revertTranscriptText } from '@/lib/db/transcripts';
 import { crossOriginError } from '@/lib/same-origin';
 import { AppError } from '@/lib/errors';
 import { getOwnedTranscriptDetails, loadOwnedTranscript } from '../owned';

@@ -1,4 +1,4 @@
-import { createShareLink, deleteShareLinksByTranscriptId, getShareLinksByTranscriptId } from '@/lib/db/queries';
+import { createShareLink, deleteShareLinksByTranscriptId, getShareLinksByTranscriptId } from '@/lib/db/share-links';
 import { AppError } from '@/lib/errors';
 import { crossOriginError } from '@/lib/same-origin';
 import { createShareToken } from '@/lib/share-token';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deleteShareLinkById } from '@/lib/db/queries';
+import { deleteShareLinkById } from '@/lib/db/share-links';
 import { crossOriginError } from '@/lib/same-origin';
 import { AppError } from '@/lib/errors';
 import { loadOwnedTranscript } from '../../owned';

@@ -1,63 +1,12 @@
 import 'server-only';
 
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@/lib/errors';
-import { log } from '@/lib/log';
+import { sql } from 'kysely';
 import { getDb } from './connection';
-import { type Kysely, sql } from 'kysely';
-import type { Database, NewTranscript, Transcript, TranscriptStatus, User } from './schema';
+import { now, run } from './run';
+import type { NewTranscript, Transcript, TranscriptStatus } from './schema';
 import { markMatches, toFtsQuery } from './search';
-
-const now = () => new Date().toISOString();
-
-async function run<T>(operation: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    log.error('db', { operation, cause: error instanceof Error ? error.message : String(error) });
-    throw new AppError('internal:database');
-  }
-}
-
-// Users
-
-export function createUser({ email, passwordHash }: { email: string; passwordHash: string }): Promise<User> {
-  return run('createUser', async () => {
-    const db = await getDb();
-    const user = { id: randomUUID(), email, name: null, password_hash: passwordHash, created_at: now() };
-    const inserted = await db
-      .insertInto('users')
-      .values(user)
-      .onConflict((conflict) => conflict.column('email').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) throw new AppError('conflict:email');
-    return user;
-  });
-}
-
-export function getUserByEmail({ email }: { email: string }): Promise<User | undefined> {
-  return run('getUserByEmail', async () => {
-    const db = await getDb();
-    return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
-  });
-}
-
-/** Signs in through an OAuth provider: the verified email identifies the account. */
-export function upsertOAuthUser({ email, name }: { email: string; name: string | null }): Promise<string> {
-  return run('upsertOAuthUser', async () => {
-    const db = await getDb();
-    await db
-      .insertInto('users')
-      .values({ id: randomUUID(), email, name, password_hash: null, created_at: now() })
-      .onConflict((conflict) => conflict.column('email').doNothing())
-      .execute();
-    const user = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-    return user.id;
-  });
-}
-
-// Transcripts
+import { recordTranscriptionUsage } from './usage';
 
 export function createTranscript(transcript: Omit<NewTranscript, 'created_at' | 'updated_at' | 'started_at' | 'original_text' | 'edited_at' | 'status' | 'text'>) {
   return run('createTranscript', async () => {
@@ -252,38 +201,6 @@ export function endTranscriptWithoutText({
   });
 }
 
-// Quota usage: a ledger apart from transcripts, so that deleting a transcript gives nothing back
-
-/** Longer than any quota window (a day), so that pruning never lowers a count. */
-const USAGE_KEPT_MS = 2 * 24 * 60 * 60 * 1000;
-
-/** Records a transcription the user started, and drops their rows that no quota reads any more. */
-async function recordTranscriptionUsage(db: Kysely<Database>, { id, userId, startedAt }: { id: string; userId: string; startedAt: string }) {
-  await db.insertInto('transcription_usage').values({ id, user_id: userId, started_at: startedAt, audio_bytes: 0 }).execute();
-  await db
-    .deleteFrom('transcription_usage')
-    .where('user_id', '=', userId)
-    .where('started_at', '<', new Date(Date.parse(startedAt) - USAGE_KEPT_MS).toISOString())
-    .execute();
-}
-
-/** What the user has started lately: transcriptions since `countSince` and audio bytes since `bytesSince`. */
-export function getTranscriptionUsageByUserId({ userId, countSince, bytesSince }: { userId: string; countSince: Date; bytesSince: Date }) {
-  return run('getTranscriptionUsageByUserId', async () => {
-    const db = await getDb();
-    const usage = await db
-      .selectFrom('transcription_usage')
-      .select((eb) => [
-        eb.fn.countAll<number>().filterWhere('started_at', '>=', countSince.toISOString()).as('count'),
-        eb.fn.coalesce(eb.fn.sum<number>('audio_bytes'), eb.lit(0)).as('bytes'),
-      ])
-      .where('user_id', '=', userId)
-      .where('started_at', '>=', bytesSince.toISOString())
-      .executeTakeFirstOrThrow();
-    return { count: Number(usage.count), bytes: Number(usage.bytes) };
-  });
-}
-
 export function getTranscriptById({ id, userId }: { id: string; userId: string }): Promise<Transcript | undefined> {
   return run('getTranscriptById', async () => {
     const db = await getDb();
@@ -389,125 +306,5 @@ export function failInterruptedTranscripts() {
       .where('status', '=', 'transcribing')
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
-  });
-}
-
-// Share links
-
-export function createShareLink({
-  transcriptId,
-  userId,
-  tokenHash,
-  name,
-  expiresAt,
-  includeAudio,
-}: {
-  transcriptId: string;
-  userId: string;
-  tokenHash: string;
-  name: string | null;
-  expiresAt: string | null;
-  includeAudio: boolean;
-}) {
-  return run('createShareLink', async () => {
-    const db = await getDb();
-    const owned = await db
-      .selectFrom('transcripts')
-      .select('id')
-      .where('id', '=', transcriptId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (!owned) return undefined;
-    const link = {
-      id: randomUUID(),
-      transcript_id: transcriptId,
-      user_id: userId,
-      token_hash: tokenHash,
-      created_at: now(),
-      last_viewed_at: null,
-      name,
-      expires_at: expiresAt,
-      include_audio: includeAudio ? 1 : 0,
-    };
-    await db.insertInto('share_links').values(link).execute();
-    return link;
-  });
-}
-
-export function getShareLinksByTranscriptId({ transcriptId, userId }: { transcriptId: string; userId: string }) {
-  return run('getShareLinksByTranscriptId', async () => {
-    const db = await getDb();
-    return db
-      .selectFrom('share_links')
-      .select(['id', 'name', 'created_at', 'expires_at', 'include_audio', 'last_viewed_at', 'view_count'])
-      .where('transcript_id', '=', transcriptId)
-      .where('user_id', '=', userId)
-      .orderBy('created_at', 'desc')
-      .execute();
-  });
-}
-
-/** Revokes one link; false when it is not this owner's link to this transcript. */
-export function deleteShareLinkById({ id, transcriptId, userId }: { id: string; transcriptId: string; userId: string }) {
-  return run('deleteShareLinkById', async () => {
-    const db = await getDb();
-    const result = await db
-      .deleteFrom('share_links')
-      .where('id', '=', id)
-      .where('transcript_id', '=', transcriptId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
-  });
-}
-
-export function deleteShareLinksByTranscriptId({ transcriptId, userId }: { transcriptId: string; userId: string }) {
-  return run('deleteShareLinksByTranscriptId', async () => {
-    const db = await getDb();
-    const result = await db
-      .deleteFrom('share_links')
-      .where('transcript_id', '=', transcriptId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  });
-}
-
-/**
- * The public view of a shared transcript through a link that has not expired; records the view
- * when asked. The transcript id and audio key are for the server only: never show them.
- */
-export function getSharedTranscriptByTokenHash({ tokenHash, recordView }: { tokenHash: string; recordView: boolean }) {
-  return run('getSharedTranscriptByTokenHash', async () => {
-    const db = await getDb();
-    const timestamp = now();
-    const shared = await db
-      .selectFrom('share_links')
-      .innerJoin('transcripts', 'transcripts.id', 'share_links.transcript_id')
-      .select([
-        'share_links.id as link_id',
-        'share_links.include_audio',
-        'transcripts.id as transcript_id',
-        'transcripts.audio_key',
-        'transcripts.audio_type',
-        'transcripts.title',
-        'transcripts.text',
-        'transcripts.status',
-        'transcripts.language',
-        'transcripts.created_at',
-        'transcripts.duration_seconds',
-      ])
-      .where('share_links.token_hash', '=', tokenHash)
-      .where((eb) => eb.or([eb('share_links.expires_at', 'is', null), eb('share_links.expires_at', '>', timestamp)]))
-      .executeTakeFirst();
-    if (!shared) return undefined;
-    if (recordView) {
-      await db
-        .updateTable('share_links')
-        .set((eb) => ({ last_viewed_at: timestamp, view_count: eb('view_count', '+', 1) }))
-        .where('id', '=', shared.link_id)
-        .execute();
-    }
-    return shared;
   });
 }
