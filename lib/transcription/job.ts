@@ -9,6 +9,7 @@ import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
+import type { StoredUpload } from './blob-source';
 import type { TranscriptEvent } from './events';
 import type { IncomingUpload } from './incoming';
 import { createPushStream } from './push-stream';
@@ -41,6 +42,25 @@ export function getRunningJob(id: string) {
 function titleFrom(fileName: string) {
   const stem = fileName.replace(/[\u0000-\u001f\u007f]/g, '').replace(/\.[^.]+$/, '').trim();
   return stem.slice(0, 120) || `Recording ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
+}
+
+function newTranscriptRow({ id, userId, upload, audioBytes }: { id: string; userId: string; upload: Pick<IncomingUpload, 'fileName' | 'format' | 'options'>; audioBytes: number }) {
+  return {
+    id,
+    user_id: userId,
+    title: titleFrom(upload.fileName),
+    file_name: titleFrom(upload.fileName),
+    language: upload.options.language ?? null,
+    prompt: upload.options.prompt ?? null,
+    error_code: null,
+    error_message: null,
+    audio_key: id,
+    audio_type: upload.format.mimeType,
+    audio_bytes: audioBytes,
+    duration_seconds: null,
+    usage_json: null,
+    completed_at: null,
+  };
 }
 
 function durationFrom(usage: unknown): number | null {
@@ -106,23 +126,29 @@ export class TranscriptionJob {
   /** Starts a transcription of an upload that is still arriving. */
   static async fromUpload({ userId, upload, clientSignal, requestId }: { userId: string; upload: IncomingUpload; clientSignal: AbortSignal; requestId: string }) {
     const id = randomUUID();
-    await createTranscript({
-      id,
-      user_id: userId,
-      title: titleFrom(upload.fileName),
-      file_name: titleFrom(upload.fileName),
-      language: upload.options.language ?? null,
-      prompt: upload.options.prompt ?? null,
-      error_code: null,
-      error_message: null,
-      audio_key: id,
-      audio_type: upload.format.mimeType,
-      audio_bytes: 0,
-      duration_seconds: null,
-      usage_json: null,
-      completed_at: null,
-    });
+    await createTranscript(newTranscriptRow({ id, userId, upload, audioBytes: 0 }));
     return new TranscriptionJob({ id, userId, requestId, run: (job) => job.runUpload(upload, clientSignal) });
+  }
+
+  /** Transcribes, as a new transcript, a file that the browser uploaded to the store itself. */
+  static async fromStoredUpload({ userId, upload, requestId }: { userId: string; upload: StoredUpload; requestId: string }) {
+    const id = randomUUID();
+    await upload.adopt(id);
+    try {
+      await createTranscript(newTranscriptRow({ id, userId, upload, audioBytes: upload.bytes }));
+    } catch (error) {
+      await getAudioStore().delete(id).catch(() => undefined);
+      throw error;
+    }
+    return new TranscriptionJob({
+      id,
+      userId,
+      requestId,
+      run: (job) => {
+        job.metrics.audioBytes = upload.bytes;
+        return job.runStored(upload.format, upload.options);
+      },
+    });
   }
 
   /** Transcribes audio that is already stored, e.g. to retry a failed transcription. */
@@ -139,11 +165,7 @@ export class TranscriptionJob {
       id,
       userId,
       requestId,
-      run: async (job) => {
-        job.uploadComplete = true;
-        job.markReady();
-        return job.transcribe(format, async () => ({ audio: await job.storedAudio(), options }));
-      },
+      run: (job) => job.runStored(format, options),
     });
   }
 
@@ -188,6 +210,12 @@ export class TranscriptionJob {
     this.touch();
     const position = queuePositionOf(comment);
     if (position !== undefined) this.emit({ type: 'transcript.waiting', position });
+  }
+
+  private runStored(format: AudioFormat, options: UpstreamOptions): Promise<string> {
+    this.uploadComplete = true;
+    this.markReady();
+    return this.transcribe(format, async () => ({ audio: await this.storedAudio(), options }));
   }
 
   private async runUpload(upload: IncomingUpload, clientSignal: AbortSignal): Promise<string> {
