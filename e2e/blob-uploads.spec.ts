@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { APIRequestContext, Browser } from '@playwright/test';
+import { type APIRequestContext, type Browser, test } from '@playwright/test';
 import { type AppInstance, startAppInstance } from './support/app-instance';
 import { BLOB_APP_PORT, FAKE_BLOB_API_URL, FAKE_BLOB_PORT } from './support/constants';
 import { type FakeBlob, startFakeBlob } from './support/fake-blob';
 import { FAKE_TRANSCRIPT } from './support/fake-upstream';
-import { type Account, expect, fixturePath, registerAccount, test, TranscribePage, uniqueMarker, upstreamRequests } from './support/test';
+// Not support/test's `test`: its accounts live on the main app; these live on the Blob instance.
+import { type Account, expect, fixturePath, registerAccount, TranscribePage, uniqueMarker, upstreamRequests } from './support/test';
 
 /**
  * An app instance that keeps audio in Vercel Blob, here a fake Blob server (e2e/support/fake-blob.ts)
@@ -29,6 +30,8 @@ test.beforeAll(async ({ browser }) => {
     port: BLOB_APP_PORT,
     env: { BLOB_READ_WRITE_TOKEN: fake.token, VERCEL_BLOB_API_URL: fake.apiUrl, BLOB_READ_BASE_URL: fake.readBaseUrl },
   });
+  // A cold instance answers its first pages slowly; the sign-up helper waits 5 s at most.
+  for (const warm of ['/sign-up', '/sign-in', '/']) await fetch(`${app.baseUrl}${warm}`);
   owner = await registerAccount(browser, 'blob-owner', app.baseUrl);
   other = await registerAccount(browser, 'blob-other', app.baseUrl);
 });
@@ -99,7 +102,7 @@ test('the browser uploads to Blob, the transcript streams live, the audio plays 
 
   // Deleting the transcript deletes its blob.
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Delete transcript' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Delete transcript' }).click();
   await expect.poll(() => fake.has(`audio/${id}`)).toBe(false);
   await context.close();
 });

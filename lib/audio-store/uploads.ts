@@ -26,3 +26,12 @@ export const UPLOAD_CONSTRAINTS = {
   /** Long enough for the SDK's retries to start the upload, short enough to be useless if leaked. */
   validityMs: 5 * 60 * 1000,
 };
+
+/**
+ * The origin browsers upload to when audio is kept in Vercel Blob (the client SDK's API address,
+ * fixed when the app is built), for the pages' Content-Security-Policy; undefined without Blob.
+ */
+export function directUploadOrigin(): string | undefined {
+  if (!process.env.BLOB_READ_WRITE_TOKEN?.trim()) return undefined;
+  return new URL(process.env.NEXT_PUBLIC_VERCEL_BLOB_API_URL || 'https://vercel.com/api/blob').origin;
+}
