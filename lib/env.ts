@@ -37,6 +37,8 @@ const envSchema = z.object({
   BLOB_READ_WRITE_TOKEN: optionalString.pipe(z.string().regex(/^vercel_blob_rw_[A-Za-z0-9]+_[A-Za-z0-9]+$/).optional()),
   VERCEL_BLOB_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   BLOB_READ_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // Read by the browser's Blob SDK (and the pages' CSP) as built; checked here so a typo fails loudly.
+  NEXT_PUBLIC_VERCEL_BLOB_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
   AUTH_GOOGLE_ID: optionalString,

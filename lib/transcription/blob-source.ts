@@ -5,6 +5,7 @@ import { getDirectUploads } from '@/lib/audio-store';
 import { isUploadPathnameOf } from '@/lib/audio-store/uploads';
 import { MAX_AUDIO_BYTES, SNIFF_BYTES, sniffAudioFormat, type AudioFormat } from '@/lib/audio/format';
 import { AppError } from '@/lib/errors';
+import { readSmallJson } from '@/lib/request-body';
 import { transcriptionOptionsSchema, type TranscriptionOptions } from './options';
 
 /** A request naming an upload is a few hundred bytes; anything much larger is not one. */
@@ -74,24 +75,8 @@ export async function receiveStoredUpload(request: Request, userId: string): Pro
 }
 
 async function readRequest(request: Request) {
-  const invalid = (message: string) => new AppError('bad_request:transcription', message);
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_REQUEST_BYTES || !request.body) throw invalid('The request body must be a small JSON object.');
-  let text = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    text += decoder.decode(chunk, { stream: true });
-    if (text.length > MAX_REQUEST_BYTES) throw invalid('The request body must be a small JSON object.');
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw invalid('The request body must be JSON.');
-  }
-  const parsed = requestSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw invalid(issue?.path.length ? `${issue.path.join('.')}: ${issue.message}` : (issue?.message ?? 'Invalid request.'));
-  }
-  return parsed.data;
+  const parsed = requestSchema.safeParse(await readSmallJson(request, { maxBytes: MAX_REQUEST_BYTES, code: 'bad_request:transcription' }));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new AppError('bad_request:transcription', issue?.path.length ? `${issue.path.join('.')}: ${issue.message}` : (issue?.message ?? 'Invalid request.'));
 }

@@ -126,7 +126,22 @@ export class TranscriptionJob {
   /** Starts a transcription of an upload that is still arriving. */
   static async fromUpload({ userId, upload, clientSignal, requestId }: { userId: string; upload: IncomingUpload; clientSignal: AbortSignal; requestId: string }) {
     const id = randomUUID();
-    await createTranscript(newTranscriptRow({ id, userId, upload, audioBytes: 0 }));
+    await createTranscript({
+      id,
+      user_id: userId,
+      title: titleFrom(upload.fileName),
+      file_name: titleFrom(upload.fileName),
+      language: upload.options.language ?? null,
+      prompt: upload.options.prompt ?? null,
+      error_code: null,
+      error_message: null,
+      audio_key: id,
+      audio_type: upload.format.mimeType,
+      audio_bytes: 0,
+      duration_seconds: null,
+      usage_json: null,
+      completed_at: null,
+    });
     return new TranscriptionJob({ id, userId, requestId, run: (job) => job.runUpload(upload, clientSignal) });
   }
 
@@ -165,7 +180,11 @@ export class TranscriptionJob {
       id,
       userId,
       requestId,
-      run: (job) => job.runStored(format, options),
+      run: async (job) => {
+        job.uploadComplete = true;
+        job.markReady();
+        return job.transcribe(format, async () => ({ audio: await job.storedAudio(), options }));
+      },
     });
   }
 

@@ -6,6 +6,7 @@ import { isUploadPathnameOf, UPLOAD_CONSTRAINTS } from '@/lib/audio-store/upload
 import { getConfig } from '@/lib/env';
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
+import { readSmallJson } from '@/lib/request-body';
 import { crossOriginError } from '@/lib/same-origin';
 
 export const runtime = 'nodejs';
@@ -34,15 +35,14 @@ export async function POST(request: Request) {
   if (!userId) return new AppError('unauthorized:auth').toResponse();
   const token = getConfig().blob?.token;
   if (!token || !getDirectUploads()) return new AppError('not_found:uploads', 'This server takes uploads with the transcription request.').toResponse();
-  if (Number(request.headers.get('content-length') ?? Number.NaN) > MAX_BODY_BYTES) return new AppError('bad_request:upload', 'The request is too large.').toResponse();
 
   let body: z.infer<typeof tokenRequestSchema>;
   try {
-    const parsed = tokenRequestSchema.safeParse(JSON.parse(await request.text()));
+    const parsed = tokenRequestSchema.safeParse(await readSmallJson(request, { maxBytes: MAX_BODY_BYTES, code: 'bad_request:upload' }));
     if (!parsed.success) return new AppError('bad_request:upload', 'Not an upload token request.').toResponse();
     body = parsed.data;
-  } catch {
-    return new AppError('bad_request:upload', 'The request body must be JSON.').toResponse();
+  } catch (error) {
+    return (isAppError(error) ? error : new AppError('bad_request:upload')).toResponse();
   }
 
   try {
