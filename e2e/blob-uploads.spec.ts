@@ -7,7 +7,8 @@ import { BLOB_APP_PORT, FAKE_BLOB_API_URL, FAKE_BLOB_PORT } from './support/cons
 import { type FakeBlob, startFakeBlob } from './support/fake-blob';
 import { FAKE_TRANSCRIPT } from './support/fake-upstream';
 // Not support/test's `test`: its accounts live on the main app; these live on the Blob instance.
-import { type Account, expect, fixturePath, registerAccount, TranscribePage, uniqueMarker, upstreamRequests } from './support/test';
+import { type Account, expect, fixturePath, registerAccount, signedOut, TranscribePage, uniqueMarker, upstreamRequests } from './support/test';
+import { createShareLink } from './support/transcripts';
 
 /**
  * An app instance that keeps audio in Vercel Blob, here a fake Blob server (e2e/support/fake-blob.ts)
@@ -99,6 +100,14 @@ test('the browser uploads to Blob, the transcript streams live, the audio plays 
   expect(range.headers()['content-range']).toBe(`bytes 100-199/${readFileSync(fixturePath('speech.mp3')).length}`);
   expect(Buffer.compare(await range.body(), readFileSync(fixturePath('speech.mp3')).subarray(100, 200))).toBe(0);
   expect(fake.requests.filter((request) => request.route === 'read' && request.pathname === `audio/${id}`).length).toBeGreaterThan(0);
+
+  // A share link that includes the audio serves it from the private blob too, to a stranger.
+  const share = await createShareLink(page.request, id, { expiresIn: '7', includeAudio: true });
+  const stranger = await browser.newContext({ baseURL: app.baseUrl, storageState: signedOut });
+  const shared = await stranger.request.get(`${share.path.replace('/s/', '/api/share/')}/audio`, { headers: { Range: 'bytes=0-9' } });
+  expect(shared.status()).toBe(206);
+  expect(Buffer.compare(await shared.body(), readFileSync(fixturePath('speech.mp3')).subarray(0, 10))).toBe(0);
+  await stranger.close();
 
   // Deleting the transcript deletes its blob.
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
