@@ -8,6 +8,7 @@ import {
   E2E_ENGINE_DATA_DIR,
   E2E_SERVER_LOG,
   ENGINE_APP_BASE_URL,
+  FAKE_BLOB_API_URL,
   ENGINE_APP_PORT,
   FAKE_UPSTREAM_API_KEY,
   FAKE_UPSTREAM_URL,
@@ -86,6 +87,8 @@ export default defineConfig({
         AUTH_SECRET: 'e2e-secret-not-for-production-0123456789abcdef',
         AUTH_TRUST_HOST: 'true',
         NODE_ENV: 'production',
+        // Read by `next build` into the browser's Blob SDK: e2e/blob-uploads.spec.ts's fake store.
+        NEXT_PUBLIC_VERCEL_BLOB_API_URL: FAKE_BLOB_API_URL,
       },
     },
     {

@@ -1,4 +1,7 @@
 import { type NextRequest, NextResponse } from 'next/server';
+import { directUploadOrigin } from '@/lib/audio-store/uploads';
+
+const uploadOrigin = directUploadOrigin();
 
 /**
  * A Content-Security-Policy with a fresh nonce for every page. Next reads the nonce from the
@@ -16,7 +19,7 @@ export function proxy(request: NextRequest) {
     "img-src 'self' data: blob:",
     "media-src 'self' blob:",
     "font-src 'self'",
-    "connect-src 'self'",
+    `connect-src 'self'${uploadOrigin ? ` ${uploadOrigin}` : ''}`,
     "worker-src 'self'",
     "manifest-src 'self'",
     "object-src 'none'",

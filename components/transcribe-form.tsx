@@ -11,7 +11,7 @@ import { formatBytes } from '@/lib/client/format';
 import { revalidateHistory } from '@/lib/client/keys';
 import { deleteRecording, markRecordingSent } from '@/lib/client/recordings-store';
 import { takeSharedFile } from '@/lib/client/shared-file';
-import { preloadUploadSupport, uploadTranscription } from '@/lib/client/upload-transcription';
+import { preloadUploadSupport, uploadTranscription, type DirectUpload } from '@/lib/client/upload-transcription';
 import { LANGUAGES } from '@/lib/languages';
 import { Spinner } from '@/components/ui/spinner';
 
@@ -45,11 +45,14 @@ export function TranscribeForm({
   configured,
   englishOnly,
   maxPromptLength,
+  directUpload,
 }: {
   userId: string;
   configured: boolean;
   englishOnly: boolean;
   maxPromptLength: number;
+  /** Set when the server stores audio in Vercel Blob: files and recordings go there first. */
+  directUpload?: DirectUpload;
 }) {
   const [file, setFile] = useState<File | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -189,6 +192,7 @@ export function TranscribeForm({
       file: selected,
       language,
       prompt,
+      directUpload,
       onUploadProgress: setProgress,
       onEvent: (streamed) => {
         if (streamed.type === 'transcript.created') {

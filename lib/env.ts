@@ -34,6 +34,11 @@ const envSchema = z.object({
   RATE_LIMIT_SIGN_UPS_PER_IP: optionalInteger(1, 1_000_000),
   TRUSTED_PROXY_HOPS: optionalInteger(0, 10),
   PORT: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(1).max(65_535).optional()),
+  BLOB_READ_WRITE_TOKEN: optionalString.pipe(z.string().regex(/^vercel_blob_rw_[A-Za-z0-9]+_[A-Za-z0-9]+$/).optional()),
+  VERCEL_BLOB_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  BLOB_READ_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // Read by the browser's Blob SDK (and the pages' CSP) as built; checked here so a typo fails loudly.
+  NEXT_PUBLIC_VERCEL_BLOB_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
   AUTH_GOOGLE_ID: optionalString,
@@ -61,6 +66,10 @@ function loadConfig() {
     dataDir,
     database,
     audioDir: path.join(dataDir, 'audio'),
+    /** Audio in a private Vercel Blob store instead of audioDir; the API and read addresses only for emulators. */
+    blob: env.BLOB_READ_WRITE_TOKEN
+      ? { token: env.BLOB_READ_WRITE_TOKEN, apiUrl: env.VERCEL_BLOB_API_URL?.replace(/\/+$/, ''), readBaseUrl: env.BLOB_READ_BASE_URL?.replace(/\/+$/, '') }
+      : undefined,
     transcription: transcriptionConfig(env, dataDir),
     oauth: {
       github: env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET ? { clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET } : undefined,

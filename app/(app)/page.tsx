@@ -3,6 +3,8 @@ import { redirect } from 'next/navigation';
 import { getSignedInUserId } from '@/app/(auth)/auth';
 import { TranscribeForm } from '@/components/transcribe-form';
 import { TranscriptionServiceNotice } from '@/components/transcription-service-notice';
+import { getDirectUploads } from '@/lib/audio-store';
+import { uploadPrefixFor } from '@/lib/audio-store/uploads';
 import { getEngineStatus } from '@/lib/engine/status';
 import { getConfig, isTranscriptionConfigured } from '@/lib/env';
 import { MAX_PROMPT_LENGTH } from '@/lib/transcription/options';
@@ -14,6 +16,8 @@ export default async function NewTranscriptionPage() {
   if (!userId) redirect('/sign-in?callbackUrl=%2F');
   const configured = isTranscriptionConfigured();
   const { engine } = getConfig().transcription;
+  // With a Blob store, audio goes there from the browser: a Vercel function takes 4.5 MB at most.
+  const directUpload = getDirectUploads() ? { pathnamePrefix: uploadPrefixFor(userId), handleUploadUrl: '/api/uploads' } : undefined;
 
   return (
     <div className="space-y-6">
@@ -22,7 +26,7 @@ export default async function NewTranscriptionPage() {
         <p className="mt-1 text-sm text-neutral-600 dark:text-neutral-400">Record or upload audio and watch its transcript appear as it is recognised.</p>
       </div>
       <TranscriptionServiceNotice engine={engine} status={getEngineStatus()} />
-      <TranscribeForm userId={userId} configured={configured} englishOnly={engine === 'builtin'} maxPromptLength={MAX_PROMPT_LENGTH} />
+      <TranscribeForm userId={userId} configured={configured} englishOnly={engine === 'builtin'} maxPromptLength={MAX_PROMPT_LENGTH} directUpload={directUpload} />
     </div>
   );
 }

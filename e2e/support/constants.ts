@@ -25,3 +25,13 @@ export const SPARE_APP_PORTS = [3102 + PORT_OFFSET, 3103 + PORT_OFFSET, 3104 + P
 
 /** The main app's output (build and server), for tests that check what reaches the logs. */
 export const E2E_SERVER_LOG = `${E2E_DATA_DIR}/server.log`;
+
+/**
+ * The fake Vercel Blob server (e2e/support/fake-blob.ts) and the app instance that stores audio
+ * there. The browser's Blob API address is fixed when Next builds, so the port is too; the host is
+ * `localhost`, for which the SDK uploads from the browser with XHR (Chromium refuses streamed
+ * request bodies over HTTP/1.1).
+ */
+export const FAKE_BLOB_PORT = 4011 + PORT_OFFSET;
+export const FAKE_BLOB_API_URL = `http://localhost:${FAKE_BLOB_PORT}/api/blob`;
+export const BLOB_APP_PORT = 3105 + PORT_OFFSET;

@@ -9,3 +9,17 @@ export interface AudioStore {
   size(key: string): Promise<number | undefined>;
   delete(key: string): Promise<void>;
 }
+
+/**
+ * Files that browsers upload straight into the store (Vercel Blob client uploads), addressed by
+ * the pathname the upload token allowed, until one becomes a transcript's audio.
+ */
+export interface DirectUploads {
+  /** Its size, or undefined when nothing was uploaded there. */
+  size(pathname: string): Promise<number | undefined>;
+  /** An inclusive byte range of it, or undefined when nothing was uploaded there. */
+  read(pathname: string, range: ByteRange): Promise<ReadableStream<Uint8Array> | undefined>;
+  /** Makes the upload the audio stored under key (the store copies it; no bytes pass here) and removes the upload. */
+  adopt(pathname: string, key: string): Promise<void>;
+  delete(pathname: string): Promise<void>;
+}

@@ -17,6 +17,9 @@ const formats = {
   ogg: { container: 'ogg', extension: 'ogg', mimeType: 'audio/ogg' },
 } as const satisfies Record<string, AudioFormat>;
 
+/** The MIME types the accepted containers are stored and served as. */
+export const ACCEPTED_AUDIO_MIME_TYPES: string[] = [...new Set(Object.values(formats).map(({ mimeType }) => mimeType))];
+
 const ascii = (bytes: Uint8Array, start: number, end: number) => String.fromCharCode(...bytes.subarray(start, end));
 
 function isMpegAudioFrame(bytes: Uint8Array) {

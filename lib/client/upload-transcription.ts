@@ -1,4 +1,5 @@
 import type { TranscriptEvent } from '@/lib/transcription/events';
+import { SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
 import { apiErrorFromText } from './fetch-json';
 
 /**
@@ -16,6 +17,12 @@ export type UploadOutcome =
   | { status: 'failed'; id: string | undefined; error: UploadError }
   | { status: 'aborted'; id: string | undefined };
 
+/**
+ * Uploading straight to the Blob store (when the server has one): the server's prefix for this
+ * user's uploads and the route that hands out upload tokens.
+ */
+export type DirectUpload = { pathnamePrefix: string; handleUploadUrl: string };
+
 export type UploadTranscriptionInput = {
   file: File;
   /** ISO code; empty or undefined lets the service detect the language. */
@@ -23,7 +30,12 @@ export type UploadTranscriptionInput = {
   prompt?: string;
   onUploadProgress?: (fraction: number) => void;
   onEvent?: (event: TranscriptEvent) => void;
+  /** Send the file to the Blob store first, then ask the server to transcribe it there. */
+  directUpload?: DirectUpload;
 };
+
+/** The request to POST /api/transcriptions, whichever way the audio travels. */
+type TranscriptionRequest = { body: FormData | string; contentType?: string; onUploadProgress?: (fraction: number) => void };
 
 const lostBeforeUpload: UploadError = {
   code: 'network:connection',
@@ -36,17 +48,22 @@ const lostAfterUpload: UploadError = {
 };
 
 /**
- * Uploads a file to POST /api/transcriptions and follows its event stream. XMLHttpRequest,
- * because fetch reports no upload progress. `done` always resolves, never rejects.
+ * Uploads a file and follows the transcription's event stream: as multipart to POST
+ * /api/transcriptions, or (with `directUpload`) to the Blob store and then by name. The
+ * transcription request is an XMLHttpRequest, because fetch reports no upload progress.
+ * `done` always resolves, never rejects.
  */
 export function uploadTranscription(input: UploadTranscriptionInput): { done: Promise<UploadOutcome>; abort: () => void } {
   let aborted = false;
   let xhr: XMLHttpRequest | undefined;
+  const storeUpload = new AbortController();
   const done = preloadUploadSupport().then(
-    (support) => {
-      if (aborted) return { status: 'aborted', id: undefined } satisfies UploadOutcome;
+    async (support): Promise<UploadOutcome> => {
+      const request = input.directUpload ? await uploadToStore(input, input.directUpload, storeUpload.signal) : multipartRequest(input);
+      if (aborted) return { status: 'aborted', id: undefined };
+      if ('status' in request) return request;
       xhr = new XMLHttpRequest();
-      return send(xhr, support, input);
+      return send(xhr, support, request, input.onEvent);
     },
     (): UploadOutcome => (aborted ? { status: 'aborted', id: undefined } : { status: 'failed', id: undefined, error: lostBeforeUpload }),
   );
@@ -54,15 +71,60 @@ export function uploadTranscription(input: UploadTranscriptionInput): { done: Pr
     done,
     abort: () => {
       aborted = true;
+      storeUpload.abort();
       xhr?.abort();
     },
+  };
+}
+
+function multipartRequest({ file, language, prompt, onUploadProgress }: UploadTranscriptionInput): TranscriptionRequest {
+  // The server reads the options before the file, so the file goes last.
+  const form = new FormData();
+  if (language) form.append('language', language);
+  if (prompt?.trim()) form.append('prompt', prompt);
+  form.append('stream', 'true');
+  form.append('response_format', 'json');
+  form.append('file', file, file.name);
+  return { body: form, onUploadProgress };
+}
+
+/**
+ * Puts the file in the Blob store under a fresh pathname of this user's prefix (the SDK asks
+ * `handleUploadUrl` for a token first), then names it to the server. The SDK loads only here.
+ */
+async function uploadToStore(
+  { file, language, prompt, onUploadProgress }: UploadTranscriptionInput,
+  { pathnamePrefix, handleUploadUrl }: DirectUpload,
+  signal: AbortSignal,
+): Promise<TranscriptionRequest | UploadOutcome> {
+  const pathname = `${pathnamePrefix}${crypto.randomUUID()}`;
+  try {
+    const [{ upload }, head] = await Promise.all([import('@vercel/blob/client'), file.slice(0, SNIFF_BYTES).arrayBuffer()]);
+    await upload(pathname, file, {
+      access: 'private',
+      handleUploadUrl,
+      // The store takes audio types only; the container's own type, whatever the file claims.
+      contentType: sniffAudioFormat(new Uint8Array(head))?.mimeType ?? file.type,
+      abortSignal: signal,
+      onUploadProgress: ({ loaded, total }) => {
+        if (total > 0) onUploadProgress?.(Math.min(loaded / total, 1));
+      },
+    });
+  } catch {
+    return signal.aborted ? { status: 'aborted', id: undefined } : { status: 'failed', id: undefined, error: lostBeforeUpload };
+  }
+  onUploadProgress?.(1);
+  return {
+    body: JSON.stringify({ blob: pathname, fileName: file.name, language: language || undefined, prompt: prompt?.trim() ? prompt : undefined, stream: true }),
+    contentType: 'application/json',
   };
 }
 
 function send(
   xhr: XMLHttpRequest,
   { createSseTextReader, parseTranscriptEvent }: Awaited<ReturnType<typeof preloadUploadSupport>>,
-  { file, language, prompt, onUploadProgress, onEvent }: UploadTranscriptionInput,
+  { body, contentType, onUploadProgress }: TranscriptionRequest,
+  onEvent: UploadTranscriptionInput['onEvent'],
 ): Promise<UploadOutcome> {
   let id: string | undefined;
   let final: UploadOutcome | undefined;
@@ -83,10 +145,12 @@ function send(
   const done = new Promise<UploadOutcome>((resolve) => {
     const lost = (): UploadOutcome => ({ status: 'failed', id, error: id ? lostAfterUpload : lostBeforeUpload });
 
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable && event.total > 0) onUploadProgress?.(event.loaded / event.total);
-    };
-    xhr.upload.onload = () => onUploadProgress?.(1);
+    if (onUploadProgress) {
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable && event.total > 0) onUploadProgress(event.loaded / event.total);
+      };
+      xhr.upload.onload = () => onUploadProgress(1);
+    }
     xhr.onprogress = () => {
       if (isEventStream()) reader.read(xhr.responseText);
     };
@@ -103,16 +167,9 @@ function send(
     xhr.onabort = () => resolve(final ?? { status: 'aborted', id });
   });
 
-  // The server reads the options before the file, so the file goes last.
-  const form = new FormData();
-  if (language) form.append('language', language);
-  if (prompt?.trim()) form.append('prompt', prompt);
-  form.append('stream', 'true');
-  form.append('response_format', 'json');
-  form.append('file', file, file.name);
-
   xhr.open('POST', '/api/transcriptions');
   xhr.setRequestHeader('Accept', 'text/event-stream');
-  xhr.send(form);
+  if (contentType) xhr.setRequestHeader('Content-Type', contentType);
+  xhr.send(body);
   return done;
 }

@@ -8,6 +8,7 @@ import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
+import type { StoredUpload } from './blob-source';
 import type { TranscriptEvent } from './events';
 import type { IncomingUpload } from './incoming';
 import { createPushStream } from './push-stream';
@@ -40,6 +41,25 @@ export function getRunningJob(id: string) {
 function titleFrom(fileName: string) {
   const stem = fileName.replace(/[\u0000-\u001f\u007f]/g, '').replace(/\.[^.]+$/, '').trim();
   return stem.slice(0, 120) || `Recording ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
+}
+
+function newTranscriptRow({ id, userId, upload, audioBytes }: { id: string; userId: string; upload: Pick<IncomingUpload, 'fileName' | 'format' | 'options'>; audioBytes: number }) {
+  return {
+    id,
+    user_id: userId,
+    title: titleFrom(upload.fileName),
+    file_name: titleFrom(upload.fileName),
+    language: upload.options.language ?? null,
+    prompt: upload.options.prompt ?? null,
+    error_code: null,
+    error_message: null,
+    audio_key: id,
+    audio_type: upload.format.mimeType,
+    audio_bytes: audioBytes,
+    duration_seconds: null,
+    usage_json: null,
+    completed_at: null,
+  };
 }
 
 function durationFrom(usage: unknown): number | null {
@@ -123,6 +143,28 @@ export class TranscriptionJob {
     return new TranscriptionJob({ id, userId, requestId, run: (job) => job.runUpload(upload, clientSignal) });
   }
 
+  /** Transcribes, as a new transcript, a file that the browser uploaded to the store itself. */
+  static async fromStoredUpload({ id, userId, upload, requestId }: { id: string; userId: string; upload: StoredUpload; requestId: string }) {
+    await upload.adopt(id);
+    try {
+      await createTranscript(newTranscriptRow({ id, userId, upload, audioBytes: upload.bytes }));
+      // The whole file is there already: it counts toward the daily audio at once.
+      await updateTranscriptProgress({ id, userId, text: '', audioBytes: upload.bytes });
+    } catch (error) {
+      await getAudioStore().delete(id).catch(() => undefined);
+      throw error;
+    }
+    return new TranscriptionJob({
+      id,
+      userId,
+      requestId,
+      run: (job) => {
+        job.metrics.audioBytes = upload.bytes;
+        return job.runStored(upload.format, upload.options);
+      },
+    });
+  }
+
   /** Transcribes audio that is already stored, e.g. to retry a failed transcription. */
   static async fromStoredAudio({ id, userId, format, options, requestId }: { id: string; userId: string; format: AudioFormat; options: UpstreamOptions; requestId: string }) {
     if (registry.has(id) || restarting.has(id)) throw new AppError('conflict:transcript', 'This transcript is already being transcribed.');
@@ -186,6 +228,12 @@ export class TranscriptionJob {
     this.touch();
     const position = queuePositionOf(comment);
     if (position !== undefined) this.emit({ type: 'transcript.waiting', position });
+  }
+
+  private runStored(format: AudioFormat, options: UpstreamOptions): Promise<string> {
+    this.uploadComplete = true;
+    this.markReady();
+    return this.transcribe(format, async () => ({ audio: await this.storedAudio(), options }));
   }
 
   private async runUpload(upload: IncomingUpload, clientSignal: AbortSignal): Promise<string> {

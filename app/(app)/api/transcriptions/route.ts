@@ -8,8 +8,10 @@ import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { reserveTranscription, type TranscriptionSlot } from '@/lib/quota/transcription';
 import { crossOriginError } from '@/lib/same-origin';
+import { isStoredUploadRequest, receiveStoredUpload } from '@/lib/transcription/blob-source';
 import { checkUploadHeaders, receiveUpload } from '@/lib/transcription/incoming';
 import { getRunningJob, TranscriptionJob } from '@/lib/transcription/job';
+import type { TranscriptionOptions } from '@/lib/transcription/options';
 import { logTranscriptionRequest, settleWhenFinished } from '@/lib/transcription/request-log';
 import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
 import { bulkDeleteSchema, encodeCursor, listFilterSchema, listQuerySchema, parseJsonBody, toTranscriptFilter } from './schema';
@@ -17,7 +19,10 @@ import { bulkDeleteSchema, encodeCursor, listFilterSchema, listQuerySchema, pars
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-/** Transcribes an uploaded file, streaming the audio to the upstream while it arrives. */
+/**
+ * Transcribes an uploaded file, streaming the audio to the upstream while it arrives; or, as JSON,
+ * a file that the browser uploaded to the Blob store itself.
+ */
 export async function POST(request: Request) {
   const userId = await getSignedInUserId();
   if (!userId) return refusal(new AppError('unauthorized:auth'));
@@ -27,21 +32,37 @@ export async function POST(request: Request) {
 
   const requestId = randomUUID();
   const startedAt = Date.now();
-  const declaredBytes = declaredContentLength(request);
+  let declaredBytes = declaredContentLength(request);
 
   let slot: TranscriptionSlot | undefined;
   let job: TranscriptionJob | undefined;
   try {
-    // Refusals that need no database come first: an oversize upload is answered at once.
-    checkUploadHeaders(request);
-    slot = await reserveTranscription({ userId, declaredBytes });
-    const upload = await receiveUpload(request);
-    job = await TranscriptionJob.fromUpload({ id: slot.id, userId, upload, clientSignal: request.signal, requestId });
+    let complete: Promise<{ options: TranscriptionOptions }>;
+    if (isStoredUploadRequest(request)) {
+      // The browser uploaded the file to the Blob store itself and names it here.
+      const stored = await receiveStoredUpload(request, userId);
+      declaredBytes = stored.bytes;
+      try {
+        slot = await reserveTranscription({ userId, declaredBytes });
+        job = await TranscriptionJob.fromStoredUpload({ id: slot.id, userId, upload: stored, requestId });
+      } catch (error) {
+        await stored.discard().catch(() => undefined);
+        throw error;
+      }
+      complete = Promise.resolve(stored);
+    } else {
+      // Refusals that need no database come first: an oversize upload is answered at once.
+      checkUploadHeaders(request);
+      slot = await reserveTranscription({ userId, declaredBytes });
+      const upload = await receiveUpload(request);
+      job = await TranscriptionJob.fromUpload({ id: slot.id, userId, upload, clientSignal: request.signal, requestId });
+      complete = upload.complete;
+    }
     // The slot and the request's log line end with the transcription, whoever is still listening.
     after(settleWhenFinished(job, { release: slot.release, requestId, userId, startedAt, declaredBytes }));
     await job.ready;
     // Fields may follow the file (the OpenAI SDK sends them last): answer with all of them known.
-    const { options } = await upload.complete;
+    const { options } = await complete;
 
     if (options.stream) {
       return new Response(eventStreamOf(job), { headers: SSE_HEADERS });
