@@ -35,7 +35,7 @@ const FAULTS = [
   { name: '401 (operator misconfiguration)', directives: 'fake:status=401', failures: 1, attempts: 1, message: /TRANSCRIBE_API_KEY/, partial: '' },
   { name: 'connection cut mid-stream', directives: 'fake:cut', failures: 1, attempts: 1, message: /broke before the transcript was complete/, partial: 'Hello from' },
   { name: 'stall after headers (idle timeout)', directives: 'fake:stall', failures: 1, attempts: 1, message: /stalled/, partial: 'Hello' },
-  { name: 'error event mid-stream', directives: 'fake:error-event', failures: 1, attempts: 1, message: /./, partial: 'Hello from' },
+  { name: 'error event mid-stream', directives: 'fake:error-event', failures: 1, attempts: 1, message: /reported an error while transcribing/, partial: 'Hello from' },
 ] as const;
 
 for (const fault of FAULTS) {

@@ -4,7 +4,8 @@ import { getSignedInUserId } from '@/app/(auth)/auth';
 import { TranscribeForm } from '@/components/transcribe-form';
 import { TranscriptionServiceNotice } from '@/components/transcription-service-notice';
 import { getEngineStatus } from '@/lib/engine/status';
-import { getConfig, isTranscriptionConfigured } from '@/lib/env';
+import { isTranscriptionConfigured } from '@/lib/engine/target';
+import { getConfig } from '@/lib/env';
 import { MAX_PROMPT_LENGTH } from '@/lib/transcription/options';
 
 export const metadata: Metadata = { title: 'New transcription' };
