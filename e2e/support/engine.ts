@@ -16,8 +16,8 @@ export const CONTAINERS = ['mp3', 'm4a', 'webm', 'wav'] as const;
 type Container = (typeof CONTAINERS)[number];
 export type EngineClips = Record<Container, string> & {
   threeUtterances: string;
-  /** The three utterances six times over: about 60 s of speech, long enough to keep the engine busy. */
-  oneMinute: string;
+  /** The three utterances eighteen times over: three minutes of speech, longer to recognise than a short deadline. */
+  threeMinutes: string;
 };
 
 const encoderFor: Record<Container, string[]> = {
@@ -39,13 +39,13 @@ function makeEngineClips(directory: string): EngineClips {
   const three = path.join(directory, 'three.raw');
   const threeRaw = Buffer.concat(['goforward.raw', 'something.raw', 'numbers.raw'].map((name) => readFileSync(path.join(TESTDATA, name))));
   writeFileSync(three, threeRaw);
-  const minute = path.join(directory, 'minute.raw');
-  writeFileSync(minute, Buffer.concat(Array.from({ length: 6 }, () => threeRaw)));
+  const threeMinutes = path.join(directory, 'three-minutes.raw');
+  writeFileSync(threeMinutes, Buffer.concat(Array.from({ length: 18 }, () => threeRaw)));
   const clips = Object.fromEntries(CONTAINERS.map((container) => [container, encode(goForward, container, path.join(directory, `go-forward.${container}`))]));
   return {
     ...(clips as Record<Container, string>),
     threeUtterances: encode(three, 'webm', path.join(directory, 'three-utterances.webm')),
-    oneMinute: encode(minute, 'mp3', path.join(directory, 'one-minute.mp3')),
+    threeMinutes: encode(threeMinutes, 'mp3', path.join(directory, 'three-minutes.mp3')),
   };
 }
 

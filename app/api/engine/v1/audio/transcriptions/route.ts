@@ -22,8 +22,8 @@ const BUSY_RETRY_AFTER_SECONDS = 60;
 
 /**
  * The built-in offline engine, an OpenAI-compatible `POST /audio/transcriptions`. The app's
- * upstream client calls it over loopback like any other upstream; it authenticates by its own
- * generated key, not by a session.
+ * upstream client calls it like any other upstream, on the address this server listens on; it
+ * authenticates by its own generated key, not by a session.
  */
 export async function POST(request: Request) {
   const requestId = /^[\w.:-]{1,128}$/.exec(request.headers.get('x-client-request-id') ?? '')?.[0] ?? randomUUID();
@@ -32,7 +32,10 @@ export async function POST(request: Request) {
   if (!bearerMatches(request.headers.get('authorization'), getEngineKey())) return engineErrors.invalidKey().toResponse(headers);
   const status = getEngineStatus();
   if (!status.available) return engineErrors.unavailable(status.missing).toResponse(headers);
-  const busy = () => engineErrors.queueFull().toResponse({ ...headers, 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) });
+  const busy = () => {
+    log.warn('engine.busy', { requestId, ...getEngineQueue().state() });
+    return engineErrors.queueFull().toResponse({ ...headers, 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) });
+  };
   const queue = getEngineQueue();
   // Checked again when the job takes its place; this spares a full line the upload.
   if (queue.isFull()) return busy();
