@@ -11,6 +11,8 @@ export async function register() {
   }
   const { recordPeerAddresses } = await import('@/lib/client-address');
   recordPeerAddresses();
+  const { recordOwnAddress } = await import('@/lib/engine/own-address');
+  recordOwnAddress();
   const { failInterruptedTranscripts } = await import('@/lib/db/transcripts');
   const { log } = await import('@/lib/log');
   const interrupted = await failInterruptedTranscripts();

@@ -146,34 +146,41 @@ test('sign-in attempts are limited per account and per address', async ({ browse
 
 
 test.describe('sign-up', () => {
+  // Each test counts from zero on a fresh instance: none may rely on what another used up.
   let signUpApp: AppInstance;
-  test.beforeAll(async () => {
+  test.beforeEach(async () => {
     signUpApp = await startAppInstance({ name: 'sign-up-limit', port: SPARE_APP_PORTS[2], env: { RATE_LIMIT_SIGN_UPS_PER_IP: '3' } });
   });
-  test.afterAll(async () => signUpApp.stop());
+  test.afterEach(async () => signUpApp.stop());
+
+  async function signUp(browser: Browser, label: string, headers: Record<string, string> = {}) {
+    const context = await browser.newContext({ baseURL: signUpApp.baseUrl, storageState: signedOut, extraHTTPHeaders: headers });
+    const page = await context.newPage();
+    await page.goto('/sign-up');
+    await page.getByLabel('Email').fill(`${label}-${uniqueMarker()}@example.test`);
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    return { page, context };
+  }
 
   test('account creations are limited per address, with a clear message on the form', async ({ browser }) => {
     for (let index = 0; index < 3; index++) await registerAccount(browser, `signup-${index}`, signUpApp.baseUrl);
 
-    const context = await browser.newContext({ baseURL: signUpApp.baseUrl, storageState: signedOut });
-    const page = await context.newPage();
-    await page.goto('/sign-up');
-    await page.getByLabel('Email').fill(`signup-refused-${uniqueMarker()}@example.test`);
-    await page.getByLabel('Password').fill('correct horse battery staple');
-    await page.getByRole('button', { name: 'Create account' }).click();
+    const { page, context } = await signUp(browser, 'signup-refused');
     await expect(page.getByRole('main').getByRole('alert')).toContainText('Too many accounts have been created from your network');
     await expect(page).toHaveURL(/\/sign-up/);
     await context.close();
   });
 
   test('without a trusted proxy, a client cannot name its own address to get a fresh allowance', async ({ browser }) => {
-    const spoofed = { 'x-forwarded-for': '198.51.100.99', 'x-verbatim-peer-address': '198.51.100.98' };
-    const context = await browser.newContext({ baseURL: signUpApp.baseUrl, storageState: signedOut, extraHTTPHeaders: spoofed });
-    const page = await context.newPage();
-    await page.goto('/sign-up');
-    await page.getByLabel('Email').fill(`signup-spoofed-${uniqueMarker()}@example.test`);
-    await page.getByLabel('Password').fill('correct horse battery staple');
-    await page.getByRole('button', { name: 'Create account' }).click();
+    const spoofed = (index: number) => ({ 'x-forwarded-for': `198.51.100.${index}`, 'x-verbatim-peer-address': `198.51.100.${index + 100}` });
+    // Three sign-ups, each claiming another address, use up the allowance of the one real address.
+    for (let index = 0; index < 3; index++) {
+      const { page, context } = await signUp(browser, `signup-spoofed-${index}`, spoofed(index));
+      await expect(page.getByRole('heading', { name: 'New transcription' })).toBeVisible();
+      await context.close();
+    }
+    const { page, context } = await signUp(browser, 'signup-spoofed-refused', spoofed(99));
     await expect(page.getByRole('main').getByRole('alert')).toContainText('Too many accounts have been created from your network');
     await context.close();
   });

@@ -1,9 +1,13 @@
+import { createServer, type Server } from 'node:http';
 import { bodyOf, BOUNDARY, fakeAudio, multipart, openRawUpload, type Part, partHead } from './support/api-client';
-import { APP_BASE_URL } from './support/constants';
-import { type Account, expect, registerAccount, test, uniqueMarker, upstreamRequests } from './support/test';
+import { type AppInstance, startAppInstance } from './support/app-instance';
+import { freePort } from './support/free-port';
+import { type Account, expect, registerAccount, test } from './support/test';
 
 // Hostile and broken input through the API: each one a clear 4xx with a stable code, none of
-// them leaving a transcript or reaching the upstream.
+// them leaving a transcript or reaching the upstream. The spec runs an instance of its own whose
+// upstream is a listener that only counts: whatever reaches it came from these requests, however
+// their bodies were built.
 
 type BadInput = {
   name: string;
@@ -95,16 +99,32 @@ const BAD_INPUTS: BadInput[] = [
   },
 ];
 
+let upstream: Server;
+const upstreamHeard: string[] = [];
+let app: AppInstance;
 let account: Account;
 test.beforeAll(async ({ browser }) => {
-  account = await registerAccount(browser, 'abuse');
+  upstream = createServer((request, response) => {
+    upstreamHeard.push(`${request.method ?? ''} ${request.url ?? ''}`);
+    request.resume();
+    response.writeHead(500).end();
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const address = upstream.address();
+  const upstreamPort = address && typeof address === 'object' ? address.port : 0;
+  app = await startAppInstance({ name: 'abuse', port: await freePort(), env: { TRANSCRIBE_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1` } });
+  account = await registerAccount(browser, 'abuse', app.baseUrl);
+});
+test.afterAll(async () => {
+  await app?.stop();
+  await new Promise((resolve) => upstream?.close(resolve));
 });
 
-async function send(input: BadInput, marker: string) {
+async function send(input: BadInput) {
   const headers: Record<string, string> = { cookie: account.cookieHeader };
   let body: Buffer;
   if (input.parts) {
-    body = multipart([{ name: 'prompt', value: marker }, ...input.parts]);
+    body = multipart(input.parts);
     headers['content-type'] = `multipart/form-data; boundary=${BOUNDARY}`;
   } else {
     body = Buffer.from(input.raw?.body ?? '');
@@ -113,33 +133,32 @@ async function send(input: BadInput, marker: string) {
   const declared = input.raw?.headers?.['x-declared-length'];
   if (declared) {
     // A lying Content-Length: the answer must come from the header alone.
-    const upload = openRawUpload(account.cookieHeader, { 'content-length': declared });
+    const upload = openRawUpload(account.cookieHeader, { 'content-length': declared }, app.baseUrl);
     await upload.write(body);
     const response = await upload.response;
     const text = await bodyOf(response);
     upload.request.destroy();
     return { status: response.statusCode ?? 0, text, retryAfter: undefined };
   }
-  const response = await fetch(`${APP_BASE_URL}/api/transcriptions`, { method: 'POST', headers, body: new Uint8Array(body) });
+  const response = await fetch(`${app.baseUrl}/api/transcriptions`, { method: 'POST', headers, body: new Uint8Array(body) });
   return { status: response.status, text: await response.text(), retryAfter: response.headers.get('retry-after') };
 }
 
 test.describe('bad input through the API', () => {
   for (const input of BAD_INPUTS) {
     test(`${input.status} ${input.code}: ${input.name}`, async () => {
-      const marker = uniqueMarker();
-      const { status, text } = await send(input, marker);
+      const { status, text } = await send(input);
       expect(status).toBe(input.status);
       const body = JSON.parse(text) as { error: { code: string; message: string } };
       expect(body.error.code).toBe(input.code);
       expect(body.error.message.length).toBeGreaterThan(10);
-      expect(await upstreamRequests(marker)).toEqual([]);
+      expect(upstreamHeard).toEqual([]);
     });
   }
 
   test('oversize without Content-Length (chunked) is 413 before the client has finished', async () => {
     test.setTimeout(60_000);
-    const upload = openRawUpload(account.cookieHeader, { 'transfer-encoding': 'chunked' });
+    const upload = openRawUpload(account.cookieHeader, { 'transfer-encoding': 'chunked' }, app.baseUrl);
     await upload.write(Buffer.from(partHead({ name: 'file', filename: 'a.mp3', data: Buffer.alloc(0) })));
     await upload.write(fakeAudio(16));
     const chunk = Buffer.alloc(256 * 1024, 0x55);
@@ -153,7 +172,7 @@ test.describe('bad input through the API', () => {
   });
 
   test('a header too large for the server is refused with 431', async () => {
-    const response = await fetch(`${APP_BASE_URL}/api/transcriptions`, {
+    const response = await fetch(`${app.baseUrl}/api/transcriptions`, {
       method: 'POST',
       headers: { cookie: account.cookieHeader, 'x-padding': 'a'.repeat(64 * 1024), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
       body: new Uint8Array(multipart([file(fakeAudio(512))])),
@@ -164,7 +183,7 @@ test.describe('bad input through the API', () => {
   });
 
   test('none of the bad inputs left a transcript behind', async () => {
-    const list = (await (await fetch(`${APP_BASE_URL}/api/transcriptions?limit=100`, { headers: { cookie: account.cookieHeader } })).json()) as { items: unknown[] };
+    const list = (await (await fetch(`${app.baseUrl}/api/transcriptions?limit=100`, { headers: { cookie: account.cookieHeader } })).json()) as { items: unknown[] };
     expect(list.items).toEqual([]);
   });
 });
@@ -209,16 +228,16 @@ test.describe('requests that must not pass the session or the origin check', () 
   ];
   for (const { name, status, code, init, path = '/api/transcriptions' } of cases) {
     test(`${status} ${code}: ${name}`, async () => {
-      const response = await fetch(`${APP_BASE_URL}${path}`, init());
+      const response = await fetch(`${app.baseUrl}${path}`, init());
       expect(response.status).toBe(status);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
     });
   }
 
   test('a same-origin request from the app passes the origin check', async () => {
-    const response = await fetch(`${APP_BASE_URL}/api/transcriptions/00000000-0000-4000-8000-000000000000/share`, {
+    const response = await fetch(`${app.baseUrl}/api/transcriptions/00000000-0000-4000-8000-000000000000/share`, {
       method: 'POST',
-      headers: { cookie: account.cookieHeader, origin: APP_BASE_URL, 'sec-fetch-site': 'same-origin' },
+      headers: { cookie: account.cookieHeader, origin: app.baseUrl, 'sec-fetch-site': 'same-origin' },
     });
     expect(response.status).toBe(404);
   });

@@ -4,9 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { readOrCreateEngineKey } from '@/lib/engine/key';
-import { ENGINE_MODEL_NAME } from '@/lib/engine/model';
-import { getEngineStatus } from '@/lib/engine/status';
 
 const optionalString = z
   .string()
@@ -25,7 +22,10 @@ const envSchema = z.object({
   TRANSCRIBE_API_KEY: optionalString,
   TRANSCRIBE_MODEL: optionalString,
   TRANSCRIBE_IDLE_TIMEOUT_MS: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(100).optional()),
-  ENGINE_CONCURRENCY: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(1).max(64).optional()),
+  ENGINE_CONCURRENCY: optionalInteger(1, 64),
+  ENGINE_MAX_AUDIO_MINUTES: optionalInteger(1, 24 * 60),
+  ENGINE_QUEUE_MAX: optionalInteger(0, 10_000),
+  ENGINE_JOB_TIMEOUT_SECONDS: optionalInteger(1, 7 * 24 * 3600),
   RATE_LIMIT_TRANSCRIPTIONS_IN_FLIGHT: optionalInteger(1, 1000),
   RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR: optionalInteger(1, 1_000_000),
   RATE_LIMIT_AUDIO_MB_PER_DAY: optionalInteger(1, 10_000_000),
@@ -33,7 +33,6 @@ const envSchema = z.object({
   RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_UPS_PER_IP: optionalInteger(1, 1_000_000),
   TRUSTED_PROXY_HOPS: optionalInteger(0, 10),
-  PORT: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(1).max(65_535).optional()),
   BLOB_READ_WRITE_TOKEN: optionalString.pipe(z.string().regex(/^vercel_blob_rw_[A-Za-z0-9]+_[A-Za-z0-9]+$/).optional()),
   VERCEL_BLOB_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   BLOB_READ_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -70,7 +69,17 @@ function loadConfig() {
     blob: env.BLOB_READ_WRITE_TOKEN
       ? { token: env.BLOB_READ_WRITE_TOKEN, apiUrl: env.VERCEL_BLOB_API_URL?.replace(/\/+$/, ''), readBaseUrl: env.BLOB_READ_BASE_URL?.replace(/\/+$/, '') }
       : undefined,
-    transcription: transcriptionConfig(env, dataDir),
+    transcription: transcriptionConfig(env),
+    engine: {
+      /** Recognitions at once; the rest wait in line. */
+      concurrency: env.ENGINE_CONCURRENCY ?? 1,
+      /** Longer audio is refused before it takes a place in the line. */
+      maxAudioSeconds: (env.ENGINE_MAX_AUDIO_MINUTES ?? 30) * 60,
+      /** Requests that may wait for a free recogniser; more are refused with 429. */
+      queueMax: env.ENGINE_QUEUE_MAX ?? 10,
+      /** The most one job may run (decode and recognition), whatever its audio's length. */
+      jobTimeoutSeconds: env.ENGINE_JOB_TIMEOUT_SECONDS ?? 3600,
+    },
     oauth: {
       github: env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET ? { clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET } : undefined,
       google: env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET ? { clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET } : undefined,
@@ -88,39 +97,24 @@ function loadConfig() {
   };
 }
 
-type TranscriptionConfig = {
-  /** `builtin`: no TRANSCRIBE_BASE_URL, so the app's own offline engine on loopback is the upstream. */
-  engine: 'builtin' | 'external';
-  baseUrl: string | undefined;
-  apiKey: string | undefined;
-  model: string;
-  idleTimeoutMs: number;
-  /** Engine jobs that may run at once; the rest wait in line. */
-  engineConcurrency: number;
-};
+/**
+ * `builtin`: no TRANSCRIBE_BASE_URL, so the app's own offline engine is the upstream; where it
+ * listens and its key are found by lib/engine/target.ts, which this module does not import.
+ */
+type TranscriptionConfig = { idleTimeoutMs: number } & (
+  | { engine: 'external'; baseUrl: string; apiKey: string | undefined; model: string }
+  | { engine: 'builtin' }
+);
 
-function transcriptionConfig(env: z.infer<typeof envSchema>, dataDir: string): TranscriptionConfig {
-  const common = { idleTimeoutMs: env.TRANSCRIBE_IDLE_TIMEOUT_MS ?? 120_000, engineConcurrency: env.ENGINE_CONCURRENCY ?? 1 };
-  if (env.TRANSCRIBE_BASE_URL) {
-    return {
-      ...common,
-      engine: 'external',
-      baseUrl: env.TRANSCRIBE_BASE_URL.replace(/\/+$/, ''),
-      apiKey: env.TRANSCRIBE_API_KEY,
-      model: env.TRANSCRIBE_MODEL ?? 'vtrix-gpt-4o-transcribe',
-    };
-  }
-  let engineKey: string | undefined;
+function transcriptionConfig(env: z.infer<typeof envSchema>): TranscriptionConfig {
+  const idleTimeoutMs = env.TRANSCRIBE_IDLE_TIMEOUT_MS ?? 120_000;
+  if (!env.TRANSCRIBE_BASE_URL) return { idleTimeoutMs, engine: 'builtin' };
   return {
-    ...common,
-    engine: 'builtin',
-    baseUrl: `http://127.0.0.1:${env.PORT ?? 3000}/api/engine/v1`,
-    // Read (or created) on first use, not when the configuration loads.
-    get apiKey() {
-      engineKey ??= readOrCreateEngineKey(dataDir);
-      return engineKey;
-    },
-    model: ENGINE_MODEL_NAME,
+    idleTimeoutMs,
+    engine: 'external',
+    baseUrl: env.TRANSCRIBE_BASE_URL.replace(/\/+$/, ''),
+    apiKey: env.TRANSCRIBE_API_KEY,
+    model: env.TRANSCRIBE_MODEL ?? 'vtrix-gpt-4o-transcribe',
   };
 }
 
@@ -140,16 +134,6 @@ let cached: ServerConfig | undefined;
 export function getConfig(): ServerConfig {
   cached ??= loadConfig();
   return cached;
-}
-
-/**
- * Whether transcription can work: an external service with both a base URL and a key, or the
- * built-in engine with its programs installed.
- */
-export function isTranscriptionConfigured() {
-  const { engine, baseUrl, apiKey } = getConfig().transcription;
-  if (engine === 'builtin') return getEngineStatus().available;
-  return Boolean(baseUrl && apiKey);
 }
 
 /**

@@ -6,7 +6,8 @@ import { TranscriptionServiceNotice } from '@/components/transcription-service-n
 import { getDirectUploads } from '@/lib/audio-store';
 import { uploadPrefixFor } from '@/lib/audio-store/uploads';
 import { getEngineStatus } from '@/lib/engine/status';
-import { getConfig, isTranscriptionConfigured } from '@/lib/env';
+import { isTranscriptionConfigured } from '@/lib/engine/target';
+import { getConfig } from '@/lib/env';
 import { MAX_PROMPT_LENGTH } from '@/lib/transcription/options';
 
 export const metadata: Metadata = { title: 'New transcription' };

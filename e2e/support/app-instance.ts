@@ -19,12 +19,24 @@ export type AppInstance = {
  * Starts one more `next start` from the build the test run already made, with its own data
  * folder and environment, against the fake upstream.
  */
-export async function startAppInstance({ name, port, env = {}, keepData = false }: { name: string; port: number; env?: Record<string, string>; keepData?: boolean }): Promise<AppInstance> {
+export async function startAppInstance({
+  name,
+  port,
+  hostname = '127.0.0.1',
+  env = {},
+  keepData = false,
+}: {
+  name: string;
+  port: number;
+  hostname?: string;
+  env?: Record<string, string>;
+  keepData?: boolean;
+}): Promise<AppInstance> {
   const dataDir = path.join(E2E_DATA_DIR, 'instances', name);
   if (!keepData) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(path.join(PROJECT_ROOT, 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+  const baseUrl = `http://${hostname}:${port}`;
+  const child: ChildProcess = spawn(path.join(PROJECT_ROOT, 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', hostname], {
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect } from '@playwright/test';
@@ -14,7 +14,11 @@ export const THREE_UTTERANCES = ['go forward ten meters', 'go somewhere and do s
 
 export const CONTAINERS = ['mp3', 'm4a', 'webm', 'wav'] as const;
 type Container = (typeof CONTAINERS)[number];
-export type EngineClips = Record<Container, string> & { threeUtterances: string };
+export type EngineClips = Record<Container, string> & {
+  threeUtterances: string;
+  /** The three utterances eighteen times over: three minutes of speech, longer to recognise than a short deadline. */
+  threeMinutes: string;
+};
 
 const encoderFor: Record<Container, string[]> = {
   mp3: ['-c:a', 'libmp3lame', '-b:a', '32k'],
@@ -33,9 +37,62 @@ function encode(rawFile: string, container: Container, output: string) {
 function makeEngineClips(directory: string): EngineClips {
   const goForward = path.join(TESTDATA, 'goforward.raw');
   const three = path.join(directory, 'three.raw');
-  writeFileSync(three, Buffer.concat(['goforward.raw', 'something.raw', 'numbers.raw'].map((name) => readFileSync(path.join(TESTDATA, name)))));
+  const threeRaw = Buffer.concat(['goforward.raw', 'something.raw', 'numbers.raw'].map((name) => readFileSync(path.join(TESTDATA, name))));
+  writeFileSync(three, threeRaw);
+  const threeMinutes = path.join(directory, 'three-minutes.raw');
+  writeFileSync(threeMinutes, Buffer.concat(Array.from({ length: 18 }, () => threeRaw)));
   const clips = Object.fromEntries(CONTAINERS.map((container) => [container, encode(goForward, container, path.join(directory, `go-forward.${container}`))]));
-  return { ...(clips as Record<Container, string>), threeUtterances: encode(three, 'webm', path.join(directory, 'three-utterances.webm')) };
+  return {
+    ...(clips as Record<Container, string>),
+    threeUtterances: encode(three, 'webm', path.join(directory, 'three-utterances.webm')),
+    threeMinutes: encode(threeMinutes, 'mp3', path.join(directory, 'three-minutes.mp3')),
+  };
+}
+
+/**
+ * `minutes` of 8 kHz mono MP3 at 8 kbit/s (60 KB a minute): speech, then silence. Without the
+ * LAME header that states the length, and behind one 64 kbit/s frame, so that the duration
+ * ffprobe estimates from the first frame's bitrate is an eighth of the real one.
+ */
+export function makeLongMp3(directory: string, minutes: number) {
+  const quiet = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y'];
+  const body = path.join(directory, 'long-body.mp3');
+  const head = path.join(directory, 'long-head.mp3');
+  execFileSync('ffmpeg', [
+    ...quiet,
+    ...['-f', 's16le', '-ar', '16000', '-ac', '1', '-i', path.join(TESTDATA, 'goforward.raw'), '-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono'],
+    ...['-filter_complex', `[0:a]aresample=8000[speech];[speech][1:a]concat=n=2:v=0:a=1,atrim=duration=${minutes * 60}`],
+    ...['-ac', '1', '-ar', '8000', '-c:a', 'libmp3lame', '-b:a', '8k', '-write_xing', '0', '-id3v2_version', '0', body],
+  ]);
+  execFileSync('ffmpeg', [...quiet, '-f', 'lavfi', '-i', 'sine=f=440:r=8000:d=0.1', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '64k', '-write_xing', '0', '-id3v2_version', '0', head]);
+  const output = path.join(directory, `long-${minutes}-minutes.mp3`);
+  writeFileSync(output, Buffer.concat([readFileSync(head), readFileSync(body)]));
+  return output;
+}
+
+/**
+ * A file that passes the MP3 sniff (an ID3 tag) and goes on as an HLS playlist naming `target`:
+ * an ffmpeg left to guess the format from the content would read `target` and transcribe it.
+ */
+export function makePlaylistDisguisedAsMp3(directory: string, target: string) {
+  const playlist = `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\nfile:${target}\n#EXT-X-ENDLIST\n`;
+  const output = path.join(directory, 'playlist.mp3');
+  writeFileSync(output, Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00', 'latin1'), Buffer.from(playlist)]));
+  return output;
+}
+
+/** Programs running now whose command line contains `text` (read from /proc), e.g. a request's temporary folder. */
+export function processesMentioning(text: string) {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      if (commandLine.includes(text) && pid !== String(process.pid)) found.push(commandLine.split(' ')[0] ?? '');
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return found;
 }
 
 /** Where the engine instance keeps its data (the engine key); overridable to run against a dev server. */
@@ -59,8 +116,8 @@ export function audioForm(file: string, fields: Record<string, string> = {}) {
 
 export type TimedLine = { at: number; line: string };
 
-/** Every non-empty SSE line of a response with the time it arrived (ms since `since`). */
-export async function readTimedLines(response: Response, since: number): Promise<TimedLine[]> {
+/** Every non-empty SSE line of a response with the time it arrived (ms since `since`); `onLine` hears each as it arrives. */
+export async function readTimedLines(response: Response, since: number, onLine?: (line: string) => void): Promise<TimedLine[]> {
   const lines: TimedLine[] = [];
   const decoder = new TextDecoder();
   let pending = '';
@@ -68,7 +125,10 @@ export async function readTimedLines(response: Response, since: number): Promise
     pending += decoder.decode(chunk, { stream: true });
     const parts = pending.split('\n');
     pending = parts.pop() ?? '';
-    for (const line of parts) if (line.trim()) lines.push({ at: Date.now() - since, line });
+    for (const line of parts.filter((part) => part.trim())) {
+      lines.push({ at: Date.now() - since, line });
+      onLine?.(line);
+    }
   }
   return lines;
 }

@@ -46,6 +46,15 @@ export const engineErrors = {
       `The offline engine recognises English only, not "${language}". Choose English or automatic detection, or connect a transcription service with TRANSCRIBE_BASE_URL and TRANSCRIBE_API_KEY.`,
       { param: 'language', code: 'unsupported_language' },
     ),
+  tooLong: (maxSeconds: number) =>
+    new EngineError(400, `The audio is longer than ${maxSeconds / 60} minutes, the most this engine accepts (ENGINE_MAX_AUDIO_MINUTES). Split it into shorter parts.`, {
+      param: 'file',
+      code: 'audio_too_long',
+    }),
+  queueFull: () =>
+    new EngineError(429, 'The offline engine is busy: its queue is full. Try again in a minute.', { type: 'server_error', code: 'engine_busy' }),
+  deadline: (seconds: number) =>
+    new EngineError(500, `The offline engine stopped this job after ${seconds} seconds, its time limit for audio of this length.`, { code: 'engine_timeout' }),
   recognizerFailed: () => new EngineError(500, 'The offline engine failed while recognising this audio.', { code: 'server_error' }),
 };
 

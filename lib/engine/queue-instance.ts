@@ -1,16 +1,13 @@
 import 'server-only';
 
 import { getConfig } from '@/lib/env';
+import { processSingleton } from '@/lib/process-singleton';
 import { createEngineQueue, type EngineQueue } from './queue';
 
-const queueKey = Symbol.for('verbatim.engine-queue');
-
-/**
- * The process-wide engine queue (ENGINE_CONCURRENCY jobs at a time, the rest wait in line).
- * `state()` → `{ running, waiting, limit }`; `positionOf(requestId)` → 0 running, n-th in line.
- */
+/** The process-wide engine queue: ENGINE_CONCURRENCY jobs at a time, up to ENGINE_QUEUE_MAX waiting. */
 export function getEngineQueue(): EngineQueue {
-  const holder = globalThis as Record<symbol, EngineQueue | undefined>;
-  holder[queueKey] ??= createEngineQueue(getConfig().transcription.engineConcurrency);
-  return holder[queueKey];
+  return processSingleton('engine-queue', () => {
+    const { concurrency, queueMax } = getConfig().engine;
+    return createEngineQueue({ concurrency, maxWaiting: queueMax });
+  });
 }

@@ -1,7 +1,20 @@
-export type EngineQueueState = { running: number; waiting: number; limit: number };
+export type EngineQueueState = { running: number; waiting: number };
 
-type Waiter = {
-  id: string;
+/** A place in the engine's line, held from `enter` until `release`. */
+export type QueueTicket = {
+  /** Resolves when the job may run. */
+  started: Promise<void>;
+  /** Hears the place in line now (when waiting) and each time it changes; 1 is next. */
+  watch: (onPosition: (position: number) => void) => void;
+  /** Leaves the line, or frees the slot once running; the next in line starts. Safe to call twice. */
+  release: () => void;
+};
+
+type Entry = {
+  user: string;
+  /** Start-time fair queueing: the line is ordered by tag, then by arrival. */
+  tag: number;
+  state: 'waiting' | 'running' | 'done';
   start: () => void;
   onPosition?: (position: number) => void;
   announced?: number;
@@ -10,75 +23,87 @@ type Waiter = {
 export type EngineQueue = ReturnType<typeof createEngineQueue>;
 
 /**
- * First come, first served, with at most `limit` jobs running. `acquire` resolves with the
- * function that frees the slot; a request that is aborted while waiting leaves the line.
+ * At most `concurrency` jobs run; up to `maxWaiting` more wait, and `enter` refuses the rest.
+ * The line is fair between users: each job gets a tag one above the larger of the tag of the job
+ * that started last and the user's own previous tag, and the lowest tag starts next. A user's
+ * second waiting job therefore goes behind every other user's first, so no one holds more than
+ * one place ahead of anyone else, and an idle user banks no credit.
  */
-export function createEngineQueue(limit: number) {
-  if (!Number.isInteger(limit) || limit < 1) throw new Error('The engine queue needs a limit of at least 1');
-  const running: string[] = [];
-  const waiting: Waiter[] = [];
+export function createEngineQueue({ concurrency, maxWaiting }: { concurrency: number; maxWaiting: number }) {
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('The engine queue needs a concurrency of at least 1');
+  if (!Number.isInteger(maxWaiting) || maxWaiting < 0) throw new Error('The engine queue needs a whole number of waiting places');
+  const running: Entry[] = [];
+  const waiting: Entry[] = [];
+  const lastTagByUser = new Map<string, number>();
+  let virtualTime = 0;
 
   const announcePositions = () =>
-    waiting.forEach((waiter, index) => {
-      if (waiter.announced === index + 1) return;
-      waiter.announced = index + 1;
-      waiter.onPosition?.(index + 1);
+    waiting.forEach((entry, index) => {
+      if (entry.announced === index + 1 || !entry.onPosition) return;
+      entry.announced = index + 1;
+      entry.onPosition(index + 1);
     });
 
+  function begin(entry: Entry) {
+    entry.state = 'running';
+    running.push(entry);
+    virtualTime = entry.tag;
+    entry.start();
+  }
+
   function startNext() {
-    while (running.length < limit) {
+    while (running.length < concurrency) {
       const next = waiting.shift();
       if (!next) break;
-      next.start();
+      begin(next);
     }
     announcePositions();
   }
 
-  function occupy(id: string) {
-    running.push(id);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      running.splice(running.indexOf(id), 1);
-      startNext();
-    };
+  function leave(entry: Entry) {
+    if (entry.state === 'done') return;
+    const list = entry.state === 'running' ? running : waiting;
+    list.splice(list.indexOf(entry), 1);
+    entry.state = 'done';
+    if (![...running, ...waiting].some((other) => other.user === entry.user)) lastTagByUser.delete(entry.user);
+    startNext();
   }
 
   return {
-    acquire(id: string, { signal, onPosition }: { signal?: AbortSignal; onPosition?: (position: number) => void } = {}): Promise<() => void> {
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      if (running.length < limit && waiting.length === 0) return Promise.resolve(occupy(id));
-      return new Promise((resolve, reject) => {
-        const onAbort = () => {
-          const index = waiting.indexOf(waiter);
-          if (index !== -1) waiting.splice(index, 1);
-          announcePositions();
-          reject(signal?.reason);
-        };
-        const waiter: Waiter = {
-          id,
-          onPosition,
-          start: () => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve(occupy(id));
-          },
-        };
-        waiting.push(waiter);
-        signal?.addEventListener('abort', onAbort, { once: true });
+    /** A place for `user`'s job, or undefined when every slot is busy and the line is full. */
+    enter(user: string): QueueTicket | undefined {
+      const mustWait = running.length >= concurrency;
+      if (mustWait && waiting.length >= maxWaiting) return undefined;
+      const tag = Math.max(virtualTime, lastTagByUser.get(user) ?? 0) + 1;
+      lastTagByUser.set(user, tag);
+      let start = () => {};
+      const started = new Promise<void>((resolve) => (start = resolve));
+      const entry: Entry = { user, tag, state: 'waiting', start };
+      if (mustWait) {
+        // Behind every equal tag: among equals, arrival order.
+        const before = waiting.findIndex((other) => other.tag > tag);
+        waiting.splice(before === -1 ? waiting.length : before, 0, entry);
         announcePositions();
-      });
+      } else {
+        begin(entry);
+      }
+      return {
+        started,
+        watch(onPosition) {
+          entry.onPosition = onPosition;
+          announcePositions();
+        },
+        release: () => leave(entry),
+      };
     },
 
     state(): EngineQueueState {
-      return { running: running.length, waiting: waiting.length, limit };
+      return { running: running.length, waiting: waiting.length };
     },
 
-    /** 0 while running, n when n-th in line, undefined when unknown (finished or never queued). */
-    positionOf(id: string): number | undefined {
-      if (running.includes(id)) return 0;
-      const index = waiting.findIndex((waiter) => waiter.id === id);
-      return index === -1 ? undefined : index + 1;
+    /** Whether a job arriving now would be refused. */
+    isFull(): boolean {
+      return running.length >= concurrency && waiting.length >= maxWaiting;
     },
   };
 }

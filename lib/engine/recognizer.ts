@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rm, stat } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import path from 'node:path';
+import type { AudioFormat } from '@/lib/audio/format';
 import { engineErrors } from './errors';
 import { cleanHypothesis, createLineSplitter } from './output';
 import { modelPaths } from './status';
@@ -12,6 +13,8 @@ const SAMPLE_RATE = 16_000;
 const BYTES_PER_SECOND = SAMPLE_RATE * 2;
 /** Recognition is the heavy part: it yields the CPU to the web server. */
 const RECOGNIZER_NICENESS = 10;
+/** Reading a file's packets is fast (a 25 MB MP3 in well under a second): more than this is hostile. */
+const PROBE_TIMEOUT_MS = 15_000;
 
 /** Children get no secrets from the app's environment. */
 const childEnv = (): NodeJS.ProcessEnv => ({ NODE_ENV: process.env.NODE_ENV, PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' });
@@ -32,16 +35,59 @@ function killOnAbort(signal: AbortSignal, children: ChildProcess[]) {
   return () => signal.removeEventListener('abort', kill);
 }
 
-const decoderArgs = (file: string, extra: string[]) => ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', file, '-vn', ...extra];
+/**
+ * ffmpeg's demuxer for each container the sniff accepts. Naming it stops ffmpeg from guessing
+ * from the content, which a file that starts like MP3 and goes on as an HLS playlist would turn
+ * into reading whatever files or URLs the playlist names.
+ */
+const DEMUXERS: Record<AudioFormat['container'], string> = { mp3: 'mp3', mp4: 'mov', m4a: 'mov', wav: 'wav', webm: 'matroska', ogg: 'ogg' };
 
-/** Whether ffmpeg can decode the start of the file to audio: a damaged or video-only file fails fast. */
-export async function canDecode(file: string, signal: AbortSignal): Promise<boolean> {
-  const probe = spawn('ffmpeg', decoderArgs(file, ['-t', '1', '-f', 'null', '-']), { stdio: 'ignore', env: childEnv() });
-  const stopKilling = killOnAbort(signal, [probe]);
-  const exit = await exitOf(probe);
+export type EngineInput = { file: string; container: AudioFormat['container'] };
+
+/** Input options shared by ffmpeg and ffprobe: the sniffed demuxer, and no protocol but the file itself. */
+const inputArgs = ({ file, container }: EngineInput) => ['-protocol_whitelist', 'file,pipe', '-f', DEMUXERS[container], '-i', `file:${file}`];
+
+const decoderArgs = (input: EngineInput, extra: string[]) => ['-nostdin', '-hide_banner', '-loglevel', 'error', ...inputArgs(input), '-vn', ...extra];
+
+/** Runs a program to its end, killed when `signal` aborts or after `timeoutMs`. */
+async function runBounded(command: string, args: string[], signal: AbortSignal, timeoutMs: number, onStdout?: (chunk: Buffer) => void): Promise<Exit & { timedOut: boolean }> {
+  const child = spawn(command, args, { stdio: ['ignore', onStdout ? 'pipe' : 'ignore', 'ignore'], env: childEnv() });
+  if (onStdout) child.stdout?.on('data', onStdout);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const stopKilling = killOnAbort(AbortSignal.any([signal, timeout]), [child]);
+  const exit = await exitOf(child);
   stopKilling();
   if (signal.aborted) throw signal.reason;
+  return { ...exit, timedOut: timeout.aborted };
+}
+
+/** Whether ffmpeg can decode the start of the file to audio: a damaged or video-only file fails fast. */
+export async function canDecode(input: EngineInput, signal: AbortSignal): Promise<boolean> {
+  const exit = await runBounded('ffmpeg', decoderArgs(input, ['-t', '1', '-f', 'null', '-']), signal, PROBE_TIMEOUT_MS);
   return exit.code === 0;
+}
+
+/**
+ * How long the audio lasts, from the timestamps of its packets read up to just past `maxSeconds`
+ * (no decoding). The duration in the header is not enough: an MP3 without one is estimated from
+ * its first frame's bitrate, so a fast first frame makes hours of 8 kbit/s speech look short.
+ * Undefined when the file has no readable audio packets.
+ */
+export async function probeDuration(input: EngineInput, maxSeconds: number, signal: AbortSignal): Promise<number | undefined> {
+  let end: number | undefined;
+  const lines = createLineSplitter();
+  const read = (line: string) => {
+    const pts = Number(/\bpts_time=([\d.]+)/.exec(line)?.[1]);
+    const duration = Number(/\bduration_time=([\d.]+)/.exec(line)?.[1] ?? 0);
+    if (Number.isFinite(pts)) end = Math.max(end ?? 0, pts + (Number.isFinite(duration) ? duration : 0));
+  };
+  const args = ['-v', 'error', ...inputArgs(input), '-select_streams', 'a:0', '-read_intervals', `%+${Math.ceil(maxSeconds) + 1}`];
+  const exit = await runBounded('ffprobe', [...args, '-show_entries', 'packet=pts_time,duration_time', '-of', 'compact'], signal, PROBE_TIMEOUT_MS, (chunk) =>
+    lines.push(chunk).forEach(read),
+  );
+  lines.end().forEach(read);
+  if (exit.timedOut) throw engineErrors.undecodable();
+  return exit.code === 0 ? end : undefined;
 }
 
 /**
@@ -51,17 +97,20 @@ export async function canDecode(file: string, signal: AbortSignal): Promise<bool
  * so the PCM goes through a file, not a pipe.) Both processes are killed when `signal` aborts.
  */
 export async function recognize({
-  file,
+  input,
+  maxSeconds,
   signal,
   onUtterance,
 }: {
-  file: string;
+  input: EngineInput;
+  /** The decode stops here whatever the file's timestamps claimed; longer audio is refused. */
+  maxSeconds: number;
   signal: AbortSignal;
   onUtterance: (utterance: string) => void;
 }): Promise<{ seconds: number }> {
-  const pcmFile = path.join(path.dirname(file), `${path.basename(file)}.raw`);
+  const pcmFile = path.join(path.dirname(input.file), `${path.basename(input.file)}.raw`);
   try {
-    const seconds = await decodeToPcm(file, pcmFile, signal);
+    const seconds = await decodeToPcm(input, pcmFile, maxSeconds, signal);
     await recognizePcm(pcmFile, signal, onUtterance);
     return { seconds };
   } finally {
@@ -69,17 +118,18 @@ export async function recognize({
   }
 }
 
-async function decodeToPcm(file: string, pcmFile: string, signal: AbortSignal): Promise<number> {
-  const decoder = spawn('ffmpeg', ['-y', ...decoderArgs(file, ['-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 's16le', '-acodec', 'pcm_s16le', pcmFile])], {
-    stdio: 'ignore',
-    env: childEnv(),
-  });
+async function decodeToPcm(input: EngineInput, pcmFile: string, maxSeconds: number, signal: AbortSignal): Promise<number> {
+  const maxBytes = Math.ceil(maxSeconds + 1) * BYTES_PER_SECOND;
+  const output = ['-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 's16le', '-acodec', 'pcm_s16le', '-fs', String(maxBytes), `file:${pcmFile}`];
+  const decoder = spawn('ffmpeg', ['-y', ...decoderArgs(input, output)], { stdio: 'ignore', env: childEnv() });
   const stopKilling = killOnAbort(signal, [decoder]);
   const exit = await exitOf(decoder);
   stopKilling();
   if (signal.aborted) throw signal.reason;
   if (exit.code !== 0) throw engineErrors.undecodable();
-  return (await stat(pcmFile)).size / BYTES_PER_SECOND;
+  const seconds = (await stat(pcmFile)).size / BYTES_PER_SECOND;
+  if (seconds > maxSeconds) throw engineErrors.tooLong(maxSeconds);
+  return seconds;
 }
 
 async function recognizePcm(pcmFile: string, signal: AbortSignal, onUtterance: (utterance: string) => void) {

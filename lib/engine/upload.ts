@@ -25,9 +25,10 @@ export type EngineUpload = {
 /**
  * Reads the multipart request as a stream and spools its `file` part to a private temporary
  * directory: containers such as MP4 keep their index at the end, so the decoder needs a file
- * it can seek, and the client's upload is not held up by the engine's queue.
+ * it can seek, and the client's upload is not held up by the engine's queue. `requestId` must be
+ * safe in a file name.
  */
-export async function receiveEngineUpload(request: Request, signal: AbortSignal): Promise<EngineUpload> {
+export async function receiveEngineUpload(request: Request, requestId: string, signal: AbortSignal): Promise<EngineUpload> {
   const contentType = request.headers.get('content-type') ?? '';
   if (!/^multipart\/form-data/i.test(contentType) || !request.body) throw engineErrors.notMultipart();
   let parser: busboy.Busboy;
@@ -40,7 +41,8 @@ export async function receiveEngineUpload(request: Request, signal: AbortSignal)
     throw engineErrors.malformed();
   }
 
-  const directory = await mkdtemp(path.join(tmpdir(), 'verbatim-engine-'));
+  // Named after the request, so that an operator can tell whose files and processes these are.
+  const directory = await mkdtemp(path.join(tmpdir(), `verbatim-engine-${requestId}-`));
   const dispose = () => rm(directory, { recursive: true, force: true });
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal.reason);

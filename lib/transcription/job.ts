@@ -325,6 +325,7 @@ export class TranscriptionJob {
           format,
           signal: this.signal,
           requestId: this.requestId,
+          userId: this.userId,
           onComment: (comment) => this.hear(comment),
         });
         this.metrics.upstreamRequestId = upstreamRequestId;

@@ -1,9 +1,11 @@
 import 'server-only';
 
 import type { AudioFormat } from '@/lib/audio/format';
+import { ENGINE_USER_HEADER } from '@/lib/engine/fairness';
+import { getTranscriptionTarget } from '@/lib/engine/target';
 import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
-import { log } from '@/lib/log';
+import { hashForLog, log } from '@/lib/log';
 import { composeMultipartBody, createBoundary, type MultipartField } from './multipart';
 import { readUpstreamEvents, type UpstreamEvent } from './upstream-events';
 
@@ -46,6 +48,15 @@ function errorForStatus(status: number, upstreamCode: string | undefined, retryA
   if (status === 429) {
     return new AppError('rate_limit:upstream', 'The transcription service is busy right now. Try again in a minute.', { retryAfterSeconds: retryAfter ?? 60 });
   }
+  if (upstreamCode === 'audio_too_long') {
+    const { engine, transcription } = getConfig();
+    return new AppError(
+      'payload_too_large:duration',
+      transcription.engine === 'builtin'
+        ? `This audio is longer than ${engine.maxAudioSeconds / 60} minutes, the most the offline engine takes. Split the recording into shorter parts.`
+        : 'This audio is longer than the transcription service accepts. Split the recording into shorter parts.',
+    );
+  }
   if (upstreamCode === 'unsupported_language') {
     return new AppError('bad_request:language', 'This transcription service does not support the chosen language. Choose another language or Auto-detect.');
   }
@@ -76,6 +87,7 @@ export async function openTranscription({
   lateOptions,
   signal,
   requestId,
+  userId,
   onComment,
 }: {
   audio: ReadableStream<Uint8Array>;
@@ -84,11 +96,12 @@ export async function openTranscription({
   lateOptions?: () => Promise<UpstreamOptions>;
   signal: AbortSignal;
   requestId: string;
+  userId: string;
   /** Hears upstream SSE comments: keep-alives and queue notes. */
   onComment?: (comment: string) => void;
 }): Promise<{ upstreamRequestId: string | undefined; events: AsyncGenerator<UpstreamEvent> }> {
-  const { baseUrl, apiKey, model } = getConfig().transcription;
-  if (!baseUrl || !apiKey) throw new AppError('unavailable:transcription');
+  const { baseUrl, apiKey, model } = getTranscriptionTarget();
+  if (!apiKey) throw new AppError('unavailable:transcription');
   const boundary = createBoundary();
   const body = composeMultipartBody({
     boundary,
@@ -106,6 +119,8 @@ export async function openTranscription({
         'Content-Type': `multipart/form-data; boundary=${boundary}`,
         Accept: 'text/event-stream',
         'X-Client-Request-Id': requestId,
+        // Our own engine shares its line fairly between users; a third party gets no pseudonym.
+        ...(getConfig().transcription.engine === 'builtin' && { [ENGINE_USER_HEADER]: hashForLog(userId) }),
       },
       body,
       duplex: 'half',

@@ -3,7 +3,7 @@ import { after } from 'next/server';
 import { getSignedInUserId } from '@/app/(auth)/auth';
 import { getAudioStore } from '@/lib/audio-store';
 import { deleteTranscriptsByIds, getTranscriptsByUserId } from '@/lib/db/transcripts';
-import { isTranscriptionConfigured } from '@/lib/env';
+import { isTranscriptionConfigured } from '@/lib/engine/target';
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { reserveTranscription, type TranscriptionSlot } from '@/lib/quota/transcription';

@@ -8,7 +8,7 @@ import { getSignedInUserId } from '@/app/(auth)/auth';
 import { TranscriptView } from '@/components/transcript-view';
 import { getShareLinksByTranscriptId } from '@/lib/db/share-links';
 import { getTranscriptById } from '@/lib/db/transcripts';
-import { isTranscriptionConfigured } from '@/lib/env';
+import { isTranscriptionConfigured } from '@/lib/engine/target';
 
 /** The signed-in user's transcript; someone else's is as missing as one that never existed. */
 const loadTranscript = cache(async (id: string) => {

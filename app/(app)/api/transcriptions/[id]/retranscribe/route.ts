@@ -3,7 +3,7 @@ import { after } from 'next/server';
 import { SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
 import { getAudioStore } from '@/lib/audio-store';
 import { getTranscriptById } from '@/lib/db/transcripts';
-import { isTranscriptionConfigured } from '@/lib/env';
+import { isTranscriptionConfigured } from '@/lib/engine/target';
 import { AppError, isAppError } from '@/lib/errors';
 import { reserveTranscription } from '@/lib/quota/transcription';
 import { crossOriginError } from '@/lib/same-origin';
