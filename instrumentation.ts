@@ -2,8 +2,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { recordPeerAddresses } = await import('@/lib/client-address');
   recordPeerAddresses();
-  const { failInterruptedTranscripts } = await import('@/lib/db/transcripts');
-  const { log } = await import('@/lib/log');
-  const interrupted = await failInterruptedTranscripts();
-  if (interrupted > 0) log.warn('startup.interrupted_transcriptions', { count: interrupted });
+  // Jobs of instances that stopped are taken over once their lease expires; live ones, never.
+  const { startJobTakeover } = await import('@/lib/transcription/takeover');
+  startJobTakeover();
 }

@@ -33,6 +33,7 @@ const envSchema = z.object({
   RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_UPS_PER_IP: optionalInteger(1, 1_000_000),
   TRUSTED_PROXY_HOPS: optionalInteger(0, 10),
+  JOB_LEASE_MS: optionalInteger(1000, 600_000),
   PORT: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(1).max(65_535).optional()),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
@@ -54,6 +55,7 @@ function loadConfig() {
   return {
     dataDir,
     databasePath: sqlitePathFrom(env.DATABASE_URL, dataDir),
+    postgresUrl: env.DATABASE_URL && /^postgres(ql)?:\/\//.test(env.DATABASE_URL) ? env.DATABASE_URL : undefined,
     audioDir: path.join(dataDir, 'audio'),
     transcription: transcriptionConfig(env, dataDir),
     oauth: {
@@ -62,6 +64,7 @@ function loadConfig() {
     },
     authSecret: env.AUTH_SECRET,
     trustedProxyHops: env.TRUSTED_PROXY_HOPS ?? 0,
+    jobs: jobsConfig(env.JOB_LEASE_MS ?? 15_000),
     limits: {
       transcriptionsInFlight: env.RATE_LIMIT_TRANSCRIPTIONS_IN_FLIGHT ?? 2,
       transcriptionsPerHour: env.RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR ?? 60,
@@ -71,6 +74,14 @@ function loadConfig() {
       signUpsPerIp: env.RATE_LIMIT_SIGN_UPS_PER_IP ?? 5,
     },
   };
+}
+
+/**
+ * A running job's lease lasts `leaseMs`; its owner renews it three times within that, so that one
+ * late heartbeat does not lose it, and every instance looks for expired leases as often.
+ */
+function jobsConfig(leaseMs: number) {
+  return { leaseMs, heartbeatMs: Math.round(leaseMs / 3) };
 }
 
 type TranscriptionConfig = {

@@ -125,4 +125,20 @@ export const migrations: Record<string, Migration> = {
       await sql`drop table transcription_usage`.execute(db);
     },
   },
+  // A running transcription belongs to the instance holding its lease; any instance may take
+  // over a lease that has expired. Rows left running by an earlier version get an expired lease,
+  // so that the first instance to start deals with them.
+  '0004_jobs_leases': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('transcripts').addColumn('lease_owner', 'text').execute();
+      await db.schema.alterTable('transcripts').addColumn('lease_expires_at', 'text').execute();
+      await db.schema.createIndex('transcripts_lease_expires').on('transcripts').columns(['status', 'lease_expires_at']).execute();
+      await sql`update transcripts set lease_expires_at = ${new Date(0).toISOString()} where status = 'transcribing'`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('transcripts_lease_expires').execute();
+      await db.schema.alterTable('transcripts').dropColumn('lease_expires_at').execute();
+      await db.schema.alterTable('transcripts').dropColumn('lease_owner').execute();
+    },
+  },
 };

@@ -34,6 +34,10 @@ export interface TranscriptsTable {
   /** The upstream's text while the user's edit replaces it; null when the text is unedited. */
   original_text: string | null;
   edited_at: string | null;
+  /** The instance running the transcription, while status is transcribing. */
+  lease_owner: string | null;
+  /** When another instance may take the transcription over (ISO); renewed by the owner's heartbeat. */
+  lease_expires_at: string | null;
 }
 
 /** A text the transcript had before it was transcribed again. */

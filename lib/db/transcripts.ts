@@ -289,22 +289,3 @@ export function deleteTranscriptById({ id, userId }: { id: string; userId: strin
     return deleted;
   });
 }
-
-/** A restart ends every transcription that was running: mark them failed so they can be retried. */
-export function failInterruptedTranscripts() {
-  return run('failInterruptedTranscripts', async () => {
-    const db = await getDb();
-    const result = await db
-      .updateTable('transcripts')
-      .set({
-        status: 'failed',
-        error_code: 'interrupted',
-        error_message: 'The server restarted during this transcription. The audio is kept; transcribe it again.',
-        updated_at: now(),
-        completed_at: now(),
-      })
-      .where('status', '=', 'transcribing')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
-  });
-}

@@ -9,7 +9,7 @@ import { log } from '@/lib/log';
 import { reserveTranscription, type TranscriptionSlot } from '@/lib/quota/transcription';
 import { crossOriginError } from '@/lib/same-origin';
 import { checkUploadHeaders, receiveUpload } from '@/lib/transcription/incoming';
-import { getRunningJob, TranscriptionJob } from '@/lib/transcription/job';
+import { requestCancel, TranscriptionJob } from '@/lib/transcription/job';
 import { logTranscriptionRequest, settleWhenFinished } from '@/lib/transcription/request-log';
 import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
 import { bulkDeleteSchema, encodeCursor, listFilterSchema, listQuerySchema, parseJsonBody, toTranscriptFilter } from './schema';
@@ -121,7 +121,7 @@ export async function DELETE(request: Request) {
 
   const deleted = await deleteTranscriptsByIds({ ids: body.data.ids, userId });
   for (const transcript of deleted) {
-    getRunningJob(transcript.id)?.cancel();
+    requestCancel(transcript.id);
     if (transcript.audio_key) await getAudioStore().delete(transcript.audio_key);
   }
   return Response.json({ deleted: deleted.map((transcript) => transcript.id) });

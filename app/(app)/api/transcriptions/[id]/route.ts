@@ -2,7 +2,7 @@ import { getAudioStore } from '@/lib/audio-store';
 import { deleteTranscriptById, editTranscriptText, getTranscriptById, renameTranscript } from '@/lib/db/transcripts';
 import { AppError } from '@/lib/errors';
 import { crossOriginError } from '@/lib/same-origin';
-import { getRunningJob } from '@/lib/transcription/job';
+import { requestCancel } from '@/lib/transcription/job';
 import { parseJsonBody, transcriptPatchSchema } from '../schema';
 import { getOwnedTranscriptDetails, loadOwnedTranscript } from './owned';
 
@@ -43,7 +43,7 @@ export async function DELETE(request: Request, { params }: Context) {
   if (crossOrigin) return crossOrigin.toResponse();
   const owned = await loadOwnedTranscript(params);
   if (owned instanceof AppError) return owned.toResponse();
-  getRunningJob(owned.transcript.id)?.cancel();
+  requestCancel(owned.transcript.id);
   const deleted = await deleteTranscriptById({ id: owned.transcript.id, userId: owned.userId });
   if (deleted?.audio_key) await getAudioStore().delete(deleted.audio_key);
   return new Response(null, { status: 204 });

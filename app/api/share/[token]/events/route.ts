@@ -1,7 +1,6 @@
 import { AppError } from '@/lib/errors';
 import { findSharedTranscript } from '@/lib/share-token';
-import { getRunningJob } from '@/lib/transcription/job';
-import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
+import { SSE_HEADERS, transcriptEventStream } from '@/lib/transcription/responses';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,10 +10,14 @@ export const dynamic = 'force-dynamic';
  * nothing else: no ids, no usage.
  */
 export async function GET(_request: Request, { params }: { params: Promise<{ token: string }> }) {
-  const shared = await findSharedTranscript({ token: (await params).token, recordView: false });
+  const { token } = await params;
+  const shared = await findSharedTranscript({ token, recordView: false });
   if (!shared) return new AppError('not_found:share').toResponse();
-  const stream = eventStreamOf(getRunningJob(shared.transcript_id), {
-    stored: { type: 'transcript.text.done', text: shared.text },
+  const stream = transcriptEventStream({
+    id: shared.transcript_id,
+    saved: shared,
+    // Read through the link each time, so that revoking it ends the stream.
+    load: () => findSharedTranscript({ token, recordView: false }),
     filter: (event) => {
       if (event.type === 'transcript.created') return undefined;
       if (event.type === 'transcript.text.done') return { type: event.type, text: event.text };
