@@ -52,10 +52,15 @@ function loadConfig() {
   const env = parsed.data;
   // Runtime data, not part of the build: keep the file tracer out of it.
   const dataDir = path.resolve(/* turbopackIgnore: true */ env.DATA_DIR ?? 'data');
+  const database = databaseFrom(env.DATABASE_URL, dataDir);
+  // Every instance must sign sessions with one key: a secret generated per instance would sign
+  // people out whenever a request reaches another one.
+  if (database.dialect === 'postgres' && !env.AUTH_SECRET) {
+    throw new Error('AUTH_SECRET must be set when DATABASE_URL is a PostgreSQL database (every instance must share it). Generate one with: openssl rand -base64 32');
+  }
   return {
     dataDir,
-    databasePath: sqlitePathFrom(env.DATABASE_URL, dataDir),
-    postgresUrl: env.DATABASE_URL && /^postgres(ql)?:\/\//.test(env.DATABASE_URL) ? env.DATABASE_URL : undefined,
+    database,
     audioDir: path.join(dataDir, 'audio'),
     transcription: transcriptionConfig(env, dataDir),
     oauth: {
@@ -120,12 +125,15 @@ function transcriptionConfig(env: z.infer<typeof envSchema>, dataDir: string): T
   };
 }
 
-function sqlitePathFrom(databaseUrl: string | undefined, dataDir: string) {
-  if (!databaseUrl) return path.join(dataDir, 'verbatim.db');
+export type DatabaseConfig = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
+
+function databaseFrom(databaseUrl: string | undefined, dataDir: string): DatabaseConfig {
+  if (!databaseUrl) return { dialect: 'sqlite', path: path.join(dataDir, 'verbatim.db') };
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return { dialect: 'postgres', url: databaseUrl };
   if (!databaseUrl.startsWith('file:')) {
-    throw new Error('DATABASE_URL must be a SQLite file URL such as file:./data/verbatim.db');
+    throw new Error('DATABASE_URL must be a SQLite file URL such as file:./data/verbatim.db or a PostgreSQL URL such as postgres://user:password@host:5432/verbatim');
   }
-  return path.resolve(/* turbopackIgnore: true */ databaseUrl.slice('file:'.length));
+  return { dialect: 'sqlite', path: path.resolve(/* turbopackIgnore: true */ databaseUrl.slice('file:'.length)) };
 }
 
 let cached: ServerConfig | undefined;

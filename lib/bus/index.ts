@@ -11,7 +11,7 @@ export type { JobBus, JobListener, JobMessage } from './types';
 /** PostgreSQL serves several instances, so they talk through it; SQLite means one process. */
 export function getJobBus(): JobBus {
   return processSingleton('job-bus', () => {
-    const { postgresUrl } = getConfig();
-    return postgresUrl ? createPostgresBus({ connectionString: postgresUrl }) : createMemoryBus();
+    const { database } = getConfig();
+    return database.dialect === 'postgres' ? createPostgresBus({ connectionString: database.url }) : createMemoryBus();
   });
 }

@@ -1,10 +1,13 @@
 import 'server-only';
 
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type MigrationProvider, Migrator, SqliteDialect } from 'kysely';
-import { getConfig } from '@/lib/env';
+import { type Dialect, Kysely, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Pool } from 'pg';
+import { type DatabaseConfig, getConfig } from '@/lib/env';
+import { log } from '@/lib/log';
+import type { DialectName } from './dialect';
 import { migrations } from './migrations';
 import type { Database } from './schema';
 
@@ -21,16 +24,39 @@ export function getDb(): Promise<Kysely<Database>> {
   return ready;
 }
 
+/** Which database DATABASE_URL names, for the few places that work differently on each (queries ask `dialectOf(db)`). */
+export function getDialectName(): DialectName {
+  return getConfig().database.dialect;
+}
+
 async function open() {
-  const { databasePath } = getConfig();
-  mkdirSync(path.dirname(databasePath), { recursive: true });
-  const sqlite = new SQLite(databasePath);
+  const db = new Kysely<Database>({ dialect: dialectFor(getConfig().database) });
+  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) {
+    await db.destroy();
+    throw new Error('Database migration failed', { cause: error });
+  }
+  return db;
+}
+
+function dialectFor(database: DatabaseConfig): Dialect {
+  if (database.dialect === 'postgres') {
+    const pool = new Pool({ connectionString: database.url, max: 10 });
+    // An idle connection that the server drops must not crash the process; the pool replaces it.
+    pool.on('error', (error) => log.error('db.pool', { cause: error.message }));
+    return new PostgresDialect({ pool });
+  }
+  return new SqliteDialect({ database: openSqlite(database.path) });
+}
+
+/** The SQLite file and its folder are created readable by the server's user only (SQLite gives -wal and -shm the file's mode). */
+export function openSqlite(file: string) {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-  if (error) throw new Error('Database migration failed', { cause: error });
-  return db;
+  return sqlite;
 }

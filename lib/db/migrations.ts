@@ -1,7 +1,9 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { dialectOf } from './dialect';
 
-// Columns use portable types (text ISO timestamps, integer, real) so that a PostgreSQL
-// dialect can run the same migrations and queries.
+// Run on SQLite and PostgreSQL alike: columns use portable types (text ISO timestamps, integer,
+// real) through Kysely's schema builder. What cannot be portable (full-text search) is one
+// object per dialect in ./dialect, called from here.
 export const migrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<unknown>) {
@@ -60,9 +62,8 @@ export const migrations: Record<string, Migration> = {
       await sql`drop table users`.execute(db);
     },
   },
-  // Search uses SQLite FTS5 (an external-content index over transcripts, kept in step by
-  // triggers); a PostgreSQL dialect would use a tsvector column instead, behind the same queries.
-  // The index follows transcripts' rowids: after a VACUUM run `insert into transcripts_fts(transcripts_fts) values ('rebuild')`.
+  // Databases made before 0004 also got a first search index here (FTS5 over transcripts' rowids),
+  // which 0004 replaces.
   '0002_search_versions_links': {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('transcripts').addColumn('started_at', 'text').execute();
@@ -85,22 +86,8 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('share_links').addColumn('name', 'text').execute();
       await db.schema.alterTable('share_links').addColumn('expires_at', 'text').execute();
       await db.schema.alterTable('share_links').addColumn('include_audio', 'integer', (column) => column.notNull().defaultTo(0)).execute();
-
-      await sql`create virtual table transcripts_fts using fts5(title, text, content='transcripts', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')`.execute(db);
-      await sql`create trigger transcripts_fts_insert after insert on transcripts begin
-        insert into transcripts_fts(rowid, title, text) values (new.rowid, new.title, new.text);
-      end`.execute(db);
-      await sql`create trigger transcripts_fts_delete after delete on transcripts begin
-        insert into transcripts_fts(transcripts_fts, rowid, title, text) values ('delete', old.rowid, old.title, old.text);
-      end`.execute(db);
-      await sql`create trigger transcripts_fts_update after update of title, text on transcripts begin
-        insert into transcripts_fts(transcripts_fts, rowid, title, text) values ('delete', old.rowid, old.title, old.text);
-        insert into transcripts_fts(rowid, title, text) values (new.rowid, new.title, new.text);
-      end`.execute(db);
-      await sql`insert into transcripts_fts(transcripts_fts) values ('rebuild')`.execute(db);
     },
     async down(db: Kysely<unknown>) {
-      await sql`drop table transcripts_fts`.execute(db);
       await sql`drop table transcript_versions`.execute(db);
     },
   },
@@ -125,10 +112,25 @@ export const migrations: Record<string, Migration> = {
       await sql`drop table transcription_usage`.execute(db);
     },
   },
+  // Full-text search keyed on the transcript id (SQLite's rowid changes on VACUUM), written when
+  // a text settles instead of by triggers on every progress save.
+  '0004_pg_search_index': {
+    async up(db: Kysely<unknown>) {
+      await dialectOf(db).searchIndex.migrate(db);
+    },
+  },
+  // A usage row is in flight until its transcription ends, so that the in-flight limit is counted
+  // in the database, shared by every instance. Rows from before this are all finished.
+  '0005_pg_usage_in_flight': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('transcription_usage').addColumn('ended_at', 'text').execute();
+      await sql`update transcription_usage set ended_at = started_at`.execute(db);
+    },
+  },
   // A running transcription belongs to the instance holding its lease; any instance may take
   // over a lease that has expired. Rows left running by an earlier version get an expired lease,
   // so that the first instance to start deals with them.
-  '0004_jobs_leases': {
+  '0006_jobs_leases': {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('transcripts').addColumn('lease_owner', 'text').execute();
       await db.schema.alterTable('transcripts').addColumn('lease_expires_at', 'text').execute();

@@ -71,6 +71,8 @@ export interface TranscriptionUsageTable {
   user_id: string;
   started_at: string;
   audio_bytes: number;
+  /** When the transcription ended; null while it runs (it holds one of the user's in-flight slots). */
+  ended_at: string | null;
 }
 
 export interface Database {

@@ -1,23 +1,38 @@
 import 'server-only';
 
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import type { Kysely, Transaction, UpdateResult } from 'kysely';
 import { getDb } from './connection';
+import { dialectOf } from './dialect';
 import { now, run } from './run';
-import type { NewTranscript, Transcript, TranscriptStatus } from './schema';
-import { markMatches, toFtsQuery } from './search';
-import { recordTranscriptionUsage } from './usage';
+import type { Database, NewTranscript, Transcript, TranscriptStatus } from './schema';
+import { markMatches } from './search';
 
+/**
+ * Runs a write of a transcript's title or text and, in the same transaction, indexes what it
+ * wrote for search (not called by progress saves: a running text is indexed when it ends).
+ * Returns whether the write changed a row.
+ */
+async function writeSearchable(db: Kysely<Database>, id: string, write: (trx: Transaction<Database>) => Promise<UpdateResult | boolean>) {
+  return db.transaction().execute(async (trx) => {
+    const result = await write(trx);
+    const changed = typeof result === 'boolean' ? result : Number(result.numUpdatedRows) > 0;
+    if (changed) await dialectOf(trx).searchIndex.update(trx, [id]);
+    return changed;
+  });
+}
+
+/** A transcript as its transcription starts; its usage row, with the same id, was written by the quota's reservation. */
 export function createTranscript(transcript: Omit<NewTranscript, 'created_at' | 'updated_at' | 'started_at' | 'original_text' | 'edited_at' | 'status' | 'text'>) {
   return run('createTranscript', async () => {
     const db = await getDb();
     const timestamp = now();
-    await db.transaction().execute(async (trx) => {
+    await writeSearchable(db, transcript.id, async (trx) => {
       await trx
         .insertInto('transcripts')
         .values({ ...transcript, status: 'transcribing', text: '', created_at: timestamp, updated_at: timestamp, started_at: timestamp })
         .execute();
-      await recordTranscriptionUsage(trx, { id: transcript.id, userId: transcript.user_id, startedAt: timestamp });
+      return true;
     });
   });
 }
@@ -26,7 +41,7 @@ export function createTranscript(transcript: Omit<NewTranscript, 'created_at' | 
 export function restartTranscript({ id, userId, language, prompt }: { id: string; userId: string; language: string | null; prompt: string | null }) {
   return run('restartTranscript', async () => {
     const db = await getDb();
-    await db.transaction().execute(async (trx) => {
+    await writeSearchable(db, id, async (trx) => {
       const previous = await trx
         .selectFrom('transcripts')
         .select(['text', 'language', 'prompt'])
@@ -40,10 +55,7 @@ export function restartTranscript({ id, userId, language, prompt }: { id: string
           .execute();
       }
       const timestamp = now();
-      // Another upstream job, so it counts toward the hourly number; nothing is uploaded, so
-      // not toward the daily audio.
-      await recordTranscriptionUsage(trx, { id: randomUUID(), userId, startedAt: timestamp });
-      await trx
+      return trx
         .updateTable('transcripts')
         .set({
           status: 'transcribing',
@@ -62,7 +74,7 @@ export function restartTranscript({ id, userId, language, prompt }: { id: string
         })
         .where('id', '=', id)
         .where('user_id', '=', userId)
-        .execute();
+        .executeTakeFirst();
     });
   });
 }
@@ -72,14 +84,15 @@ export function editTranscriptText({ id, userId, text }: { id: string; userId: s
   return run('editTranscriptText', async () => {
     const db = await getDb();
     const timestamp = now();
-    const result = await db
-      .updateTable('transcripts')
-      .set((eb) => ({ original_text: eb.fn.coalesce('original_text', 'text'), text, edited_at: timestamp, updated_at: timestamp }))
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .where('status', '!=', 'transcribing')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return writeSearchable(db, id, (trx) =>
+      trx
+        .updateTable('transcripts')
+        .set((eb) => ({ original_text: eb.fn.coalesce('original_text', 'text'), text, edited_at: timestamp, updated_at: timestamp }))
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('status', '!=', 'transcribing')
+        .executeTakeFirst(),
+    );
   });
 }
 
@@ -87,7 +100,7 @@ export function editTranscriptText({ id, userId, text }: { id: string; userId: s
 export function revertTranscriptText({ id, userId }: { id: string; userId: string }) {
   return run('revertTranscriptText', async () => {
     const db = await getDb();
-    return db.transaction().execute(async (trx) => {
+    return writeSearchable(db, id, async (trx) => {
       const edited = await trx
         .selectFrom('transcripts')
         .select(['text', 'language', 'prompt'])
@@ -115,8 +128,9 @@ export function revertTranscriptText({ id, userId }: { id: string; userId: strin
 export function renameTranscript({ id, userId, title }: { id: string; userId: string; title: string }) {
   return run('renameTranscript', async () => {
     const db = await getDb();
-    const result = await db.updateTable('transcripts').set({ title, updated_at: now() }).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return writeSearchable(db, id, (trx) =>
+      trx.updateTable('transcripts').set({ title, updated_at: now() }).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
+    );
   });
 }
 
@@ -165,12 +179,14 @@ export function completeTranscript({
   return run('completeTranscript', async () => {
     const db = await getDb();
     const timestamp = now();
-    await db
-      .updateTable('transcripts')
-      .set({ status: 'done', text, usage_json: usageJson, duration_seconds: durationSeconds, updated_at: timestamp, completed_at: timestamp })
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .execute();
+    await writeSearchable(db, id, (trx) =>
+      trx
+        .updateTable('transcripts')
+        .set({ status: 'done', text, usage_json: usageJson, duration_seconds: durationSeconds, updated_at: timestamp, completed_at: timestamp })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst(),
+    );
   });
 }
 
@@ -192,12 +208,14 @@ export function endTranscriptWithoutText({
   return run('endTranscriptWithoutText', async () => {
     const db = await getDb();
     const timestamp = now();
-    await db
-      .updateTable('transcripts')
-      .set({ status, text, error_code: errorCode, error_message: errorMessage, updated_at: timestamp, completed_at: timestamp })
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .execute();
+    await writeSearchable(db, id, (trx) =>
+      trx
+        .updateTable('transcripts')
+        .set({ status, text, error_code: errorCode, error_message: errorMessage, updated_at: timestamp, completed_at: timestamp })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst(),
+    );
   });
 }
 
@@ -226,14 +244,14 @@ export type TranscriptFilter = {
 export function getTranscriptsByUserId({ userId, cursor, limit, filter = {} }: { userId: string; cursor?: TranscriptCursor; limit: number; filter?: TranscriptFilter }) {
   return run('getTranscriptsByUserId', async () => {
     const db = await getDb();
-    const ftsQuery = filter.search ? toFtsQuery(filter.search) : undefined;
-    if (filter.search && !ftsQuery) return { items: [], nextCursor: null };
+    const matches = filter.search ? dialectOf(db).searchIndex.matches(filter.search) : undefined;
+    if (filter.search && !matches) return { items: [], nextCursor: null };
     let query = db
       .selectFrom('transcripts')
       .select(['id', 'title', 'status', 'created_at', 'audio_bytes', 'duration_seconds', 'error_message', 'edited_at'])
       .select((eb) => eb.fn('substr', ['text', eb.val(1), eb.val(300)]).$castTo<string>().as('text_start'))
       .where('user_id', '=', userId);
-    if (ftsQuery) query = query.where(sql<boolean>`rowid in (select rowid from transcripts_fts where transcripts_fts match ${ftsQuery})`);
+    if (matches) query = query.where(matches);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.from) query = query.where('created_at', '>=', filter.from);
     if (filter.to) query = query.where('created_at', '<', filter.to);
@@ -249,7 +267,7 @@ export function getTranscriptsByUserId({ userId, cursor, limit, filter = {} }: {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const nextCursor: TranscriptCursor | null = rows.length > limit && last ? { createdAt: last.created_at, id: last.id } : null;
-    const search = ftsQuery ? filter.search : undefined;
+    const search = matches ? filter.search : undefined;
     const texts = search ? await getTextsByIds(page.map((row) => row.id), userId) : new Map<string, string>();
     const items = page.map((row) => ({
       ...row,

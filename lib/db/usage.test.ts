@@ -1,65 +1,124 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-
-// The queries open the database named by the environment on first use: a throwaway one.
-const dataDir = mkdtempSync(path.join(tmpdir(), 'usage-'));
-vi.stubEnv('DATA_DIR', dataDir);
-vi.stubEnv('DATABASE_URL', '');
-const queries = { ...(await import('./users')), ...(await import('./transcripts')), ...(await import('./usage')) };
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-afterEach(() => vi.useRealTimers());
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openInstance, type TestModules, testDatabases, useTestDatabase } from './test-databases';
 
 const HOUR_MS = 60 * 60 * 1000;
+const limits = { inFlight: 2, perHour: 5, audioBytesPerDay: 1000 };
 
-async function newUserWithUpload({ bytes }: { bytes: number }) {
-  const user = await queries.createUser({ email: `${crypto.randomUUID()}@example.test`, passwordHash: 'x' });
-  const id = crypto.randomUUID();
-  await queries.createTranscript({
-    id,
-    user_id: user.id,
-    title: 't',
-    file_name: 't',
-    language: null,
-    prompt: null,
-    error_code: null,
-    error_message: null,
-    audio_key: id,
-    audio_type: 'audio/mpeg',
-    audio_bytes: 0,
-    duration_seconds: null,
-    usage_json: null,
-    completed_at: null,
-  });
-  await queries.updateTranscriptProgress({ id, userId: user.id, text: '', audioBytes: bytes });
-  return { userId: user.id, id };
+afterEach(() => vi.useRealTimers());
+
+async function newUserId(db: TestModules) {
+  return (await db.createUser({ email: `${crypto.randomUUID()}@example.test`, passwordHash: 'x' })).id;
 }
 
-const usageOf = (userId: string) => queries.getTranscriptionUsageByUserId({ userId, countSince: new Date(Date.now() - HOUR_MS), bytesSince: new Date(Date.now() - 24 * HOUR_MS) });
+const reserve = (db: TestModules, userId: string, declaredBytes?: number) => db.reserveTranscriptionUsage({ id: crypto.randomUUID(), userId, limits, declaredBytes });
 
-describe('transcription usage ledger', () => {
-  it('counts uploads and re-transcriptions, and keeps them after the transcript is deleted', async () => {
-    const { userId, id } = await newUserWithUpload({ bytes: 1234 });
-    await queries.completeTranscript({ id, userId, text: 'x', usageJson: null, durationSeconds: null });
-    await queries.restartTranscript({ id, userId, language: null, prompt: null });
-    expect(await usageOf(userId)).toEqual({ count: 2, bytes: 1234 });
+describe.each(testDatabases)('transcription usage on $dialect', ({ dialect }) => {
+  const db = useTestDatabase(dialect, { RATE_LIMIT_TRANSCRIPTIONS_IN_FLIGHT: '3', RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR: '1000', RATE_LIMIT_AUDIO_MB_PER_DAY: '1' });
 
-    await queries.deleteTranscriptById({ id, userId });
-    expect(await usageOf(userId)).toEqual({ count: 2, bytes: 1234 });
+  it('holds a slot in flight until the row is ended', async () => {
+    const userId = await newUserId(db);
+    const first = crypto.randomUUID();
+    expect(await db.reserveTranscriptionUsage({ id: first, userId, limits })).toEqual({ ok: true });
+    expect(await reserve(db, userId)).toEqual({ ok: true });
+    expect(await reserve(db, userId)).toEqual({ ok: false, exceeded: 'in_flight' });
+    // Another user's slots are theirs.
+    expect(await reserve(db, await newUserId(db))).toEqual({ ok: true });
+
+    await db.endTranscriptionUsage({ id: first });
+    expect(await reserve(db, userId)).toEqual({ ok: true });
   });
 
-  it("keeps each user's usage apart and drops a user's rows older than two days when they start another", async () => {
+  it('counts starts in the last hour, ended or not', async () => {
+    const userId = await newUserId(db);
+    for (let index = 0; index < limits.perHour; index++) {
+      const id = crypto.randomUUID();
+      expect(await db.reserveTranscriptionUsage({ id, userId, limits })).toEqual({ ok: true });
+      await db.endTranscriptionUsage({ id });
+    }
+    expect(await reserve(db, userId)).toEqual({ ok: false, exceeded: 'hourly' });
+  });
+
+  it("counts an upload's bytes toward the day, also after its transcript is deleted", async () => {
+    const userId = await newUserId(db);
+    const slot = await db.reserveTranscription({ userId, declaredBytes: 600_000 });
+    await db.createTranscript({
+      id: slot.id,
+      user_id: userId,
+      title: 't',
+      file_name: 't.mp3',
+      language: null,
+      prompt: null,
+      error_code: null,
+      error_message: null,
+      audio_key: slot.id,
+      audio_type: 'audio/mpeg',
+      audio_bytes: 0,
+      duration_seconds: null,
+      usage_json: null,
+      completed_at: null,
+    });
+    await db.updateTranscriptProgress({ id: slot.id, userId, text: '', audioBytes: 600_000 });
+    await slot.release();
+    await db.deleteTranscriptById({ id: slot.id, userId });
+    // RATE_LIMIT_AUDIO_MB_PER_DAY=1: 600 KB used, 500 KB more would pass it.
+    await expect(db.reserveTranscription({ userId, declaredBytes: 500_000 })).rejects.toMatchObject({ code: 'rate_limit:daily_audio' });
+    const slot2 = await db.reserveTranscription({ userId, declaredBytes: 300_000 });
+    await slot2.release();
+  });
+
+  it('refuses with the limit that was passed, and release is idempotent', async () => {
+    const userId = await newUserId(db);
+    const slots = [await db.reserveTranscription({ userId }), await db.reserveTranscription({ userId }), await db.reserveTranscription({ userId })];
+    await expect(db.reserveTranscription({ userId })).rejects.toMatchObject({ code: 'rate_limit:concurrency', status: 429 });
+    await slots[0]?.release();
+    await slots[0]?.release();
+    const next = await db.reserveTranscription({ userId });
+    await expect(db.reserveTranscription({ userId })).rejects.toMatchObject({ code: 'rate_limit:concurrency' });
+    await Promise.all([...slots, next].map((slot) => slot?.release()));
+  });
+
+  it('stops counting a row in flight after the longest a job can run, so a crash cannot hold a slot for ever', async () => {
+    const userId = await newUserId(db);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() - db.IN_FLIGHT_AT_MOST_MS - 60_000);
+    expect(await reserve(db, userId)).toEqual({ ok: true });
+    expect(await reserve(db, userId)).toEqual({ ok: true });
+    vi.useRealTimers();
+    expect(await reserve(db, userId)).toEqual({ ok: true });
+  });
+
+  it("drops a user's rows older than two days when they start another", async () => {
+    const userId = await newUserId(db);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() - 3 * 24 * HOUR_MS);
-    const { userId, id } = await newUserWithUpload({ bytes: 10 });
+    const old = crypto.randomUUID();
+    await db.reserveTranscriptionUsage({ id: old, userId, limits, declaredBytes: 0 });
     vi.useRealTimers();
-    const other = await newUserWithUpload({ bytes: 20 });
-    expect(await usageOf(other.userId)).toEqual({ count: 1, bytes: 20 });
+    const database = await db.getDb();
+    const countRows = async () => (await database.selectFrom('transcription_usage').select('id').where('user_id', '=', userId).execute()).length;
+    expect(await countRows()).toBe(1);
+    await reserve(db, userId);
+    expect(await countRows()).toBe(1);
+  });
 
-    const everything = { userId, countSince: new Date(0), bytesSince: new Date(0) };
-    expect(await queries.getTranscriptionUsageByUserId(everything)).toEqual({ count: 1, bytes: 10 });
-    await queries.restartTranscript({ id, userId, language: null, prompt: null });
-    expect(await queries.getTranscriptionUsageByUserId(everything)).toEqual({ count: 1, bytes: 0 });
+  it('never lets parallel reservations pass the in-flight limit, within one instance or across two', async () => {
+    // SQLite serves one instance: a second connection in this process would wait for the
+    // first one's lock synchronously, blocking the very event loop that would release it.
+    const second = dialect === 'postgres' ? await openInstance() : db;
+    try {
+      for (let round = 0; round < 3; round++) {
+        const userId = await newUserId(db);
+        const outcomes = await Promise.all(
+          Array.from({ length: 16 }, (_, index) => (index % 2 === 0 ? db : second).reserveTranscription({ userId }).then(
+            () => 'ok',
+            (error: { code?: string }) => error.code,
+          )),
+        );
+        expect(outcomes.filter((outcome) => outcome === 'ok')).toHaveLength(3);
+        expect(outcomes.filter((outcome) => outcome !== 'ok').every((code) => code === 'rate_limit:concurrency')).toBe(true);
+      }
+    } finally {
+      if (second !== db) await (await second.getDb()).destroy();
+    }
   });
 });

@@ -1,38 +1,78 @@
 import 'server-only';
 
-import type { Kysely } from 'kysely';
+import { dialectOf } from './dialect';
 import { getDb } from './connection';
-import { run } from './run';
-import type { Database } from './schema';
+import { now, run } from './run';
 
-// Quota usage: a ledger apart from transcripts, so that deleting a transcript gives nothing back
+// Quota usage: a ledger apart from transcripts, so that deleting a transcript gives nothing back.
+// Every instance counts from these rows, so the limits hold across instances.
 
 /** Longer than any quota window (a day), so that pruning never lowers a count. */
 const USAGE_KEPT_MS = 2 * 24 * 60 * 60 * 1000;
 
-/** Records a transcription the user started, and drops their rows that no quota reads any more. */
-export async function recordTranscriptionUsage(db: Kysely<Database>, { id, userId, startedAt }: { id: string; userId: string; startedAt: string }) {
-  await db.insertInto('transcription_usage').values({ id, user_id: userId, started_at: startedAt, audio_bytes: 0 }).execute();
-  await db
-    .deleteFrom('transcription_usage')
-    .where('user_id', '=', userId)
-    .where('started_at', '<', new Date(Date.parse(startedAt) - USAGE_KEPT_MS).toISOString())
-    .execute();
+/**
+ * A row not ended after this long no longer holds an in-flight slot: an instance that crashed
+ * mid-job cannot leak a slot for longer. Longer than any transcription runs (the upstream's idle
+ * timeout ends a stalled one within minutes).
+ */
+export const IN_FLIGHT_AT_MOST_MS = 60 * 60 * 1000;
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+export type TranscriptionLimits = { inFlight: number; perHour: number; audioBytesPerDay: number };
+
+export type UsageReservation = { ok: true } | { ok: false; exceeded: 'in_flight' | 'hourly' | 'daily_audio' };
+
+/**
+ * Records a transcription the user starts, as one in flight, if it stays within their limits:
+ * in flight at once, started in the last hour, and audio bytes in the last day (with
+ * `declaredBytes` still to come). Check and insert run under a lock on the user, so parallel
+ * requests cannot both pass. Also drops the user's rows that no quota reads any more.
+ */
+export function reserveTranscriptionUsage({
+  id,
+  userId,
+  limits,
+  declaredBytes = 0,
+}: {
+  id: string;
+  userId: string;
+  limits: TranscriptionLimits;
+  declaredBytes?: number;
+}): Promise<UsageReservation> {
+  return run('reserveTranscriptionUsage', async () => {
+    const db = await getDb();
+    return db.transaction().execute(async (trx): Promise<UsageReservation> => {
+      await dialectOf(trx).lockUser(trx, userId);
+      const startedAt = now();
+      const at = Date.parse(startedAt);
+      const since = (ms: number) => new Date(at - ms).toISOString();
+      const usage = await trx
+        .selectFrom('transcription_usage')
+        .select((eb) => [
+          eb.fn.countAll<number | string>().filterWhere((row) => row.and([row('ended_at', 'is', null), row('started_at', '>=', since(IN_FLIGHT_AT_MOST_MS))])).as('in_flight'),
+          eb.fn.countAll<number | string>().filterWhere('started_at', '>=', since(HOUR_MS)).as('count'),
+          eb.fn.coalesce(eb.fn.sum<number | string>('audio_bytes'), eb.lit(0)).as('bytes'),
+        ])
+        .where('user_id', '=', userId)
+        .where('started_at', '>=', since(DAY_MS))
+        .executeTakeFirstOrThrow();
+      if (Number(usage.in_flight) >= limits.inFlight) return { ok: false, exceeded: 'in_flight' };
+      if (Number(usage.count) >= limits.perHour) return { ok: false, exceeded: 'hourly' };
+      if (Number(usage.bytes) + declaredBytes > limits.audioBytesPerDay) return { ok: false, exceeded: 'daily_audio' };
+
+      await trx.insertInto('transcription_usage').values({ id, user_id: userId, started_at: startedAt, audio_bytes: 0, ended_at: null }).execute();
+      await trx.deleteFrom('transcription_usage').where('user_id', '=', userId).where('started_at', '<', since(USAGE_KEPT_MS)).execute();
+      return { ok: true };
+    });
+  });
 }
 
-/** What the user has started lately: transcriptions since `countSince` and audio bytes since `bytesSince`. */
-export function getTranscriptionUsageByUserId({ userId, countSince, bytesSince }: { userId: string; countSince: Date; bytesSince: Date }) {
-  return run('getTranscriptionUsageByUserId', async () => {
+/** Ends a transcription's usage row, which frees its in-flight slot; also for job recovery ending a crashed instance's job. */
+export function endTranscriptionUsage({ id }: { id: string }) {
+  return run('endTranscriptionUsage', async () => {
     const db = await getDb();
-    const usage = await db
-      .selectFrom('transcription_usage')
-      .select((eb) => [
-        eb.fn.countAll<number>().filterWhere('started_at', '>=', countSince.toISOString()).as('count'),
-        eb.fn.coalesce(eb.fn.sum<number>('audio_bytes'), eb.lit(0)).as('bytes'),
-      ])
-      .where('user_id', '=', userId)
-      .where('started_at', '>=', bytesSince.toISOString())
-      .executeTakeFirstOrThrow();
-    return { count: Number(usage.count), bytes: Number(usage.bytes) };
+    await db.updateTable('transcription_usage').set({ ended_at: now() }).where('id', '=', id).where('ended_at', 'is', null).execute();
   });
 }

@@ -1,60 +1,46 @@
 import 'server-only';
 
-import { getTranscriptionUsageByUserId } from '@/lib/db/usage';
+import { randomUUID } from 'node:crypto';
+import { endTranscriptionUsage, reserveTranscriptionUsage } from '@/lib/db/usage';
 import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
-import { processSingleton } from '@/lib/process-singleton';
 
-const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
+/** `id` names the usage row: an upload's transcript takes the same id, so that its audio bytes are counted once the upload completes. */
+export type TranscriptionSlot = { id: string; release: () => Promise<void> };
 
-const inFlightByUser = processSingleton('transcriptions-in-flight', () => new Map<string, number>());
-
-export type TranscriptionSlot = { release: () => void };
-
-function takeInFlightSlot(userId: string): TranscriptionSlot | undefined {
-  const running = inFlightByUser.get(userId) ?? 0;
-  if (running >= getConfig().limits.transcriptionsInFlight) return undefined;
-  inFlightByUser.set(userId, running + 1);
-  let released = false;
-  return {
-    release() {
-      if (released) return;
-      released = true;
-      const left = (inFlightByUser.get(userId) ?? 1) - 1;
-      if (left > 0) inFlightByUser.set(userId, left);
-      else inFlightByUser.delete(userId);
-    },
-  };
-}
+const REFUSALS = {
+  in_flight: () =>
+    new AppError('rate_limit:concurrency', 'You already have transcriptions running. Wait for one to finish, then try again.', { retryAfterSeconds: 5 }),
+  hourly: () =>
+    new AppError('rate_limit:hourly', `You have started ${getConfig().limits.transcriptionsPerHour} transcriptions in the last hour, the most allowed. Try again later.`, {
+      retryAfterSeconds: 15 * 60,
+    }),
+  daily_audio: () =>
+    new AppError('rate_limit:daily_audio', `This would pass your daily audio allowance of ${getConfig().limits.audioBytesPerDay / 1_000_000} MB. Try again tomorrow.`, {
+      retryAfterSeconds: 60 * 60,
+    }),
+};
 
 /**
- * Reserves one of the user's concurrent transcriptions, then checks the hourly count and the
- * daily audio volume. The reservation is taken synchronously, before any await, so parallel
- * requests cannot all pass the check; the caller releases it when the transcription ends.
+ * Takes one of the user's in-flight transcriptions if the hourly count and the daily audio allow
+ * it, counted in the database (shared by every instance) and checked atomically. The caller
+ * releases the slot when the transcription ends; a slot never released stops counting after
+ * IN_FLIGHT_AT_MOST_MS.
  */
 export async function reserveTranscription({ userId, declaredBytes }: { userId: string; declaredBytes?: number }): Promise<TranscriptionSlot> {
-  const slot = takeInFlightSlot(userId);
-  if (!slot) {
-    throw new AppError('rate_limit:concurrency', 'You already have transcriptions running. Wait for one to finish, then try again.', { retryAfterSeconds: 5 });
-  }
-  try {
-    const { transcriptionsPerHour, audioBytesPerDay } = getConfig().limits;
-    const now = Date.now();
-    const usage = await getTranscriptionUsageByUserId({ userId, countSince: new Date(now - HOUR_MS), bytesSince: new Date(now - DAY_MS) });
-    if (usage.count >= transcriptionsPerHour) {
-      throw new AppError('rate_limit:hourly', `You have started ${transcriptionsPerHour} transcriptions in the last hour, the most allowed. Try again later.`, {
-        retryAfterSeconds: 15 * 60,
-      });
-    }
-    if (usage.bytes + (declaredBytes ?? 0) > audioBytesPerDay) {
-      throw new AppError('rate_limit:daily_audio', `This would pass your daily audio allowance of ${audioBytesPerDay / 1_000_000} MB. Try again tomorrow.`, {
-        retryAfterSeconds: 60 * 60,
-      });
-    }
-    return slot;
-  } catch (error) {
-    slot.release();
-    throw error;
-  }
+  const { transcriptionsInFlight, transcriptionsPerHour, audioBytesPerDay } = getConfig().limits;
+  const id = randomUUID();
+  const reservation = await reserveTranscriptionUsage({
+    id,
+    userId,
+    declaredBytes,
+    limits: { inFlight: transcriptionsInFlight, perHour: transcriptionsPerHour, audioBytesPerDay },
+  });
+  if (!reservation.ok) throw REFUSALS[reservation.exceeded]();
+  let released: Promise<void> | undefined;
+  return {
+    id,
+    // A failure is logged by the data layer; the row then stops counting after IN_FLIGHT_AT_MOST_MS.
+    release: () => (released ??= endTranscriptionUsage({ id }).catch(() => undefined)),
+  };
 }

@@ -60,7 +60,7 @@ function memoryStore(): AudioStore & { saved: Map<string, Uint8Array> } {
     },
     async get(key) {
       const bytes = saved.get(key);
-      return bytes && { body: new Response(bytes).body as ReadableStream<Uint8Array>, size: bytes.byteLength };
+      return bytes && { body: new Blob([new Uint8Array(bytes)]).stream(), size: bytes.byteLength };
     },
     async size(key) {
       return saved.get(key)?.byteLength;
@@ -145,7 +145,7 @@ function uploadOf({ bytes, hold = false, complete = true }: { bytes: number; hol
 
 async function start(upload: IncomingUpload) {
   const user = await createUser({ email: `${crypto.randomUUID()}@example.test`, passwordHash: 'x' });
-  return TranscriptionJob.fromUpload({ userId: user.id, upload, clientSignal: new AbortController().signal, requestId: crypto.randomUUID() });
+  return TranscriptionJob.fromUpload({ id: crypto.randomUUID(), userId: user.id, upload, clientSignal: new AbortController().signal, requestId: crypto.randomUUID() });
 }
 
 /** The job's result, or a clear failure when it never settles. */

@@ -1,6 +1,5 @@
 import 'server-only';
 
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AudioFormat } from '@/lib/audio/format';
 import { getAudioStore } from '@/lib/audio-store';
@@ -176,9 +175,8 @@ export class TranscriptionJob {
     );
   }
 
-  /** Starts a transcription of an upload that is still arriving. */
-  static async fromUpload({ userId, upload, clientSignal, requestId }: { userId: string; upload: IncomingUpload; clientSignal: AbortSignal; requestId: string }) {
-    const id = randomUUID();
+  /** Starts a transcription of an upload that is still arriving; `id` is its quota slot's, so that the upload's bytes count toward the daily audio. */
+  static async fromUpload({ id, userId, upload, clientSignal, requestId }: { id: string; userId: string; upload: IncomingUpload; clientSignal: AbortSignal; requestId: string }) {
     await createTranscript({
       id,
       user_id: userId,

@@ -6,6 +6,7 @@ import { getAudioStore } from '@/lib/audio-store';
 import { getJobBus } from '@/lib/bus';
 import { claimExpiredTranscripts, releaseTranscriptLease } from '@/lib/db/jobs';
 import { endTranscriptWithoutText } from '@/lib/db/transcripts';
+import { endTranscriptionUsage } from '@/lib/db/usage';
 import { getConfig } from '@/lib/env';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
@@ -26,9 +27,18 @@ export async function storedAudioFormat(audioKey: string) {
 
 /**
  * Retries a job whose instance stopped when nobody can have seen any of its text; otherwise ends
- * it as failed with the text it had, which a retry would repeat.
+ * it as failed with the text it had, which a retry would repeat. Either way its in-flight slot
+ * is freed once it has ended (an upload's usage row has the transcript's id).
  */
 async function adopt(orphan: Orphan) {
+  try {
+    await finishOrphan(orphan);
+  } finally {
+    await endTranscriptionUsage({ id: orphan.id }).catch(() => undefined);
+  }
+}
+
+async function finishOrphan(orphan: Orphan) {
   const { id, user_id: userId } = orphan;
   const format = orphan.audio_bytes > 0 && !orphan.text && orphan.audio_key ? await storedAudioFormat(orphan.audio_key) : undefined;
   if (format) {

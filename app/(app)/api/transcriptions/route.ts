@@ -36,7 +36,7 @@ export async function POST(request: Request) {
     checkUploadHeaders(request);
     slot = await reserveTranscription({ userId, declaredBytes });
     const upload = await receiveUpload(request);
-    job = await TranscriptionJob.fromUpload({ userId, upload, clientSignal: request.signal, requestId });
+    job = await TranscriptionJob.fromUpload({ id: slot.id, userId, upload, clientSignal: request.signal, requestId });
     // The slot and the request's log line end with the transcription, whoever is still listening.
     after(settleWhenFinished(job, { release: slot.release, requestId, userId, startedAt, declaredBytes }));
     await job.ready;
