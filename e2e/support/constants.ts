@@ -25,3 +25,6 @@ export const SPARE_APP_PORTS = [3102 + PORT_OFFSET, 3103 + PORT_OFFSET, 3104 + P
 
 /** The main app's output (build and server), for tests that check what reaches the logs. */
 export const E2E_SERVER_LOG = `${E2E_DATA_DIR}/server.log`;
+
+/** The two instances of the multi-instance project (e2e/cluster), on one PostgreSQL database. */
+export const CLUSTER_APP_PORTS = [3105 + PORT_OFFSET, 3106 + PORT_OFFSET] as const;
