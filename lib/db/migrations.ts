@@ -125,4 +125,20 @@ export const migrations: Record<string, Migration> = {
       await sql`drop table transcription_usage`.execute(db);
     },
   },
+  // Rate limits shared by every instance (see rate-limits.ts).
+  '0004_routes_rate_limit_hits': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('rate_limit_hits')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('bucket', 'text', (column) => column.notNull())
+        .addColumn('key', 'text', (column) => column.notNull())
+        .addColumn('at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('rate_limit_hits_bucket_key_at').on('rate_limit_hits').columns(['bucket', 'key', 'at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table rate_limit_hits`.execute(db);
+    },
+  },
 };

@@ -1,11 +1,14 @@
 import 'server-only';
 
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { getConfig } from '@/lib/env';
+import { AppError } from '@/lib/errors';
 import { getDb } from './connection';
 import { now, run } from './run';
-import type { NewTranscript, Transcript, TranscriptStatus } from './schema';
-import { markMatches, toFtsQuery } from './search';
+import type { Database, NewTranscript, Transcript, TranscriptStatus, TranscriptVersion } from './schema';
+import { markMatches } from '@/lib/search-marks';
+import { toFtsQuery } from './search';
 import { recordTranscriptionUsage } from './usage';
 
 export function createTranscript(transcript: Omit<NewTranscript, 'created_at' | 'updated_at' | 'started_at' | 'original_text' | 'edited_at' | 'status' | 'text'>) {
@@ -33,12 +36,7 @@ export function restartTranscript({ id, userId, language, prompt }: { id: string
         .where('id', '=', id)
         .where('user_id', '=', userId)
         .executeTakeFirst();
-      if (previous?.text) {
-        await trx
-          .insertInto('transcript_versions')
-          .values({ id: randomUUID(), transcript_id: id, user_id: userId, text: previous.text, language: previous.language, prompt: previous.prompt, created_at: now() })
-          .execute();
-      }
+      if (previous?.text) await addTranscriptVersion(trx, { transcriptId: id, userId, ...previous });
       const timestamp = now();
       // Another upstream job, so it counts toward the hourly number; nothing is uploaded, so
       // not toward the daily audio.
@@ -63,6 +61,7 @@ export function restartTranscript({ id, userId, language, prompt }: { id: string
         .where('id', '=', id)
         .where('user_id', '=', userId)
         .execute();
+      await assertTextWithinLimit(trx, userId);
     });
   });
 }
@@ -72,14 +71,18 @@ export function editTranscriptText({ id, userId, text }: { id: string; userId: s
   return run('editTranscriptText', async () => {
     const db = await getDb();
     const timestamp = now();
-    const result = await db
-      .updateTable('transcripts')
-      .set((eb) => ({ original_text: eb.fn.coalesce('original_text', 'text'), text, edited_at: timestamp, updated_at: timestamp }))
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .where('status', '!=', 'transcribing')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('transcripts')
+        .set((eb) => ({ original_text: eb.fn.coalesce('original_text', 'text'), text, edited_at: timestamp, updated_at: timestamp }))
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('status', '!=', 'transcribing')
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
+      await assertTextWithinLimit(trx, userId);
+      return true;
+    });
   });
 }
 
@@ -97,16 +100,14 @@ export function revertTranscriptText({ id, userId }: { id: string; userId: strin
         .executeTakeFirst();
       if (!edited) return false;
       const timestamp = now();
-      await trx
-        .insertInto('transcript_versions')
-        .values({ id: randomUUID(), transcript_id: id, user_id: userId, text: edited.text, language: edited.language, prompt: edited.prompt, created_at: timestamp })
-        .execute();
+      await addTranscriptVersion(trx, { transcriptId: id, userId, ...edited });
       await trx
         .updateTable('transcripts')
         .set((eb) => ({ text: eb.fn.coalesce('original_text', 'text'), original_text: null, edited_at: null, updated_at: timestamp }))
         .where('id', '=', id)
         .where('user_id', '=', userId)
         .execute();
+      await assertTextWithinLimit(trx, userId);
       return true;
     });
   });
@@ -118,6 +119,59 @@ export function renameTranscript({ id, userId, title }: { id: string; userId: st
     const result = await db.updateTable('transcripts').set({ title, updated_at: now() }).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   });
+}
+
+/**
+ * Keeps a text the transcript had as an earlier version. Only the newest versions are kept
+ * (LIMIT_VERSIONS_PER_TRANSCRIPT): the oldest is dropped.
+ */
+async function addTranscriptVersion(
+  trx: Kysely<Database>,
+  { transcriptId, userId, text, language, prompt }: { transcriptId: string; userId: string } & Pick<TranscriptVersion, 'text' | 'language' | 'prompt'>,
+) {
+  await trx.insertInto('transcript_versions').values({ id: randomUUID(), transcript_id: transcriptId, user_id: userId, text, language, prompt, created_at: now() }).execute();
+  await trx
+    .deleteFrom('transcript_versions')
+    .where('transcript_id', '=', transcriptId)
+    .where('user_id', '=', userId)
+    .where('id', 'not in', (eb) =>
+      eb
+        .selectFrom('transcript_versions')
+        .select('id')
+        .where('transcript_id', '=', transcriptId)
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(getConfig().limits.versionsPerTranscript),
+    )
+    .execute();
+}
+
+/**
+ * Refuses (last in the caller's transaction, which then rolls back) a change that leaves the user
+ * with more text than LIMIT_TEXT_MB_PER_USER: transcripts, their unedited originals and earlier
+ * versions. Counted in characters, which is bytes for most text.
+ */
+async function assertTextWithinLimit(trx: Kysely<Database>, userId: string) {
+  const limit = getConfig().limits.textBytesPerUser;
+  const [transcripts, versions] = await Promise.all([
+    trx
+      .selectFrom('transcripts')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>(sql`length(text) + coalesce(length(original_text), 0)`), eb.lit(0)).as('total'))
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow(),
+    trx
+      .selectFrom('transcript_versions')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>(sql`length(text)`), eb.lit(0)).as('total'))
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  if (Number(transcripts.total) + Number(versions.total) > limit) {
+    throw new AppError(
+      'payload_too_large:text_quota',
+      `Your transcripts hold more than ${limit / 1_000_000} MB of text, the most one account keeps. Delete transcripts you no longer need, then try again.`,
+    );
+  }
 }
 
 export function getTranscriptVersionsByTranscriptId({ transcriptId, userId }: { transcriptId: string; userId: string }) {
