@@ -1,17 +1,14 @@
 import { AppError } from '@/lib/errors';
-import { crossOriginError } from '@/lib/same-origin';
+import { route } from '@/lib/http/route';
+import { getOwnedTranscript } from '@/lib/owned-transcript';
 import { getRunningJob } from '@/lib/transcription/job';
-import { loadOwnedTranscript } from '../owned';
 
 /** Stops a running transcription: the upstream request is aborted and the transcript marked cancelled. */
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const crossOrigin = crossOriginError(request);
-  if (crossOrigin) return crossOrigin.toResponse();
-  const owned = await loadOwnedTranscript(params);
-  if (owned instanceof AppError) return owned.toResponse();
-  const job = getRunningJob(owned.transcript.id);
-  if (!job) return new AppError('conflict:transcript', 'This transcription has already ended.').toResponse();
+export const POST = route({ auth: 'session' }, async ({ params, userId }) => {
+  const transcript = await getOwnedTranscript({ id: params.id, userId });
+  const job = getRunningJob(transcript.id);
+  if (!job) throw new AppError('conflict:transcript', 'This transcription has already ended.');
   job.cancel();
   await job.finished;
   return new Response(null, { status: 204 });
-}
+});
