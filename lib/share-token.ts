@@ -2,7 +2,7 @@ import 'server-only';
 
 import { createHash, randomBytes } from 'node:crypto';
 import { getSharedTranscriptByTokenHash } from '@/lib/db/share-links';
-import { encodeEvent } from '@/lib/transcription/events';
+import { encodeEvent, type TranscriptEvent } from '@/lib/transcription/events';
 
 /** 256 random bits; only the hash is stored, so a database leak reveals no working link. */
 export function createShareToken() {
@@ -20,6 +20,23 @@ export const shareTokenPattern = /^[A-Za-z0-9_-]{43}$/;
 export async function findSharedTranscript({ token, recordView }: { token: string; recordView: boolean }) {
   if (!shareTokenPattern.test(token)) return undefined;
   return getSharedTranscriptByTokenHash({ tokenHash: hashShareToken(token), recordView });
+}
+
+/**
+ * What an anonymous reader may see of an event: the text. No ids, no usage, no queue position,
+ * and no error message of ours (one names a setting of the server).
+ */
+export function eventForReaders(event: TranscriptEvent): TranscriptEvent | undefined {
+  switch (event.type) {
+    case 'transcript.text.delta':
+      return event;
+    case 'transcript.text.done':
+      return { type: event.type, text: event.text };
+    case 'error':
+      return { type: 'error', error: { code: 'internal:transcription', message: 'The transcription did not finish.' } };
+    default:
+      return undefined;
+  }
 }
 
 /** How often an open live stream asks whether its link still works (revoked or expired). */

@@ -1,7 +1,6 @@
 import { AppError } from '@/lib/errors';
 import { route } from '@/lib/http/route';
-import { findSharedTranscript, whileShared } from '@/lib/share-token';
-import type { TranscriptEvent } from '@/lib/transcription/events';
+import { eventForReaders, findSharedTranscript, whileShared } from '@/lib/share-token';
 import { getRunningJob } from '@/lib/transcription/job';
 import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
 
@@ -10,28 +9,11 @@ export const dynamic = 'force-dynamic';
 /** The stream lasts as long as the transcription it follows. */
 export const maxDuration = 800;
 
-/**
- * What an anonymous reader may see of an event: the text. No ids, no usage, no queue position,
- * and no error message of ours (one names a setting of the server).
- */
-function forReaders(event: TranscriptEvent): TranscriptEvent | undefined {
-  switch (event.type) {
-    case 'transcript.text.delta':
-      return event;
-    case 'transcript.text.done':
-      return { type: event.type, text: event.text };
-    case 'error':
-      return { type: 'error', error: { code: 'internal:transcription', message: 'The transcription did not finish.' } };
-    default:
-      return undefined;
-  }
-}
-
 /** The shared transcript's text as it is transcribed, for a live link only, and only while it stays live. */
 export const GET = route({ auth: 'public' }, async ({ params }) => {
   const token = typeof params.token === 'string' ? params.token : '';
   const shared = await findSharedTranscript({ token, recordView: false });
   if (!shared) throw new AppError('not_found:share');
-  const events = eventStreamOf(getRunningJob(shared.transcript_id), { stored: { type: 'transcript.text.done', text: shared.text }, filter: forReaders });
+  const events = eventStreamOf(getRunningJob(shared.transcript_id), { stored: { type: 'transcript.text.done', text: shared.text }, filter: eventForReaders });
   return new Response(whileShared(events, token), { headers: { ...SSE_HEADERS, 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' } });
 });
