@@ -91,13 +91,13 @@ test.describe('a 300 MB anonymous POST', () => {
   });
   test.afterAll(async () => app.stop());
 
-  async function expectRefusedWithoutGrowth(path: string, options: { chunked: boolean; headers?: Record<string, string> }) {
+  async function expectRefusedWithoutGrowth(path: string, { status: expected = 413, ...options }: { chunked: boolean; status?: number; headers?: Record<string, string> }) {
     // Loaded and warm first: the route's first request loads its code.
     for (let index = 0; index < 3; index++) await flood(app.baseUrl, path, { totalBytes: 1024, ...options });
     const before = residentBytes(app.pid);
     const { status, body, sentBytes } = await flood(app.baseUrl, path, { totalBytes: 300 * MB, ...options });
     const after = residentBytes(app.pid);
-    expect(status).toBe(413);
+    expect(status).toBe(expected);
     expect(sentBytes).toBeLessThan(300 * MB);
     expect(after - before, `resident memory grew by ${((after - before) / MB).toFixed(1)} MB`).toBeLessThan(20 * MB);
     return body;
@@ -113,20 +113,38 @@ test.describe('a 300 MB anonymous POST', () => {
     expect(JSON.parse(body)).toMatchObject({ error: { code: 'payload_too_large:request' } });
   });
 
-  test('to the sign-in server action is refused with 413', async ({ browser }) => {
-    // The action's id, as the sign-in form sends it.
+  test('to the sign-in server action is refused once past 64 KB', async ({ browser }) => {
+    // The action's request as the sign-in form sends it.
     const context = await browser.newContext({ baseURL: app.baseUrl, storageState: signedOut });
     const page = await context.newPage();
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill('nobody@example.test');
     await page.getByLabel('Password').fill('not the password');
     const [submitted] = await Promise.all([page.waitForRequest((request) => request.method() === 'POST'), page.getByRole('button', { name: 'Sign in' }).click()]);
-    const actionId = submitted.headers()['next-action'];
-    expect(actionId).toBeTruthy();
+    const sent = submitted.headers();
+    const form = submitted.postDataBuffer() ?? Buffer.alloc(0);
     await context.close();
+    const boundary = /boundary=(.+)$/.exec(sent['content-type'] ?? '')?.[1] ?? '';
+    const headers = { 'next-action': sent['next-action'] ?? '', 'next-router-state-tree': sent['next-router-state-tree'] ?? '', accept: 'text/x-component' };
+    expect(headers['next-action']).toBeTruthy();
+
+    // The same action with a field of padding: within the cap it runs, past it Next refuses it.
+    const withPadding = (bytes: number) => {
+      const end = form.lastIndexOf(`--${boundary}--`);
+      const pad = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="pad"\r\n\r\n${'p'.repeat(bytes)}\r\n`);
+      return fetch(`${app.baseUrl}/sign-in`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': sent['content-type'] ?? '' },
+        body: Buffer.concat([form.subarray(0, end), pad, form.subarray(end)]),
+      });
+    };
+    expect((await withPadding(1024)).status).toBe(200);
+    // Next 16 stops reading at serverActions.bodySizeLimit and answers 500 (not 413: a TODO in
+    // its action handler); the default limit, 1 MB, would have run this one.
+    expect((await withPadding(100 * 1024)).status).toBeGreaterThanOrEqual(400);
 
     for (const chunked of [false, true]) {
-      await expectRefusedWithoutGrowth('/sign-in', { chunked, headers: { 'next-action': actionId ?? '', 'content-type': 'text/plain;charset=UTF-8', accept: 'text/x-component' } });
+      await expectRefusedWithoutGrowth('/sign-in', { chunked, status: 500, headers: { ...headers, 'content-type': 'text/plain;charset=UTF-8' } });
     }
   });
 });

@@ -156,12 +156,11 @@ test('the audio is shared only through a link that includes it', async ({ page, 
   await reader.close();
 });
 
-/** Reads a share's event stream from the start; resolves with its events and when it ended. */
+/** Opens a share's event stream; `ended` resolves with its events and when it ended. */
 async function followEvents(sharePath: string) {
   const response = await fetch(`${APP_BASE_URL}${sharePath.replace('/s/', '/api/share/')}/events`);
   expect(response.status).toBe(200);
-  const events = readEvents(response).then((list) => ({ events: list, endedAt: Date.now() }));
-  return events;
+  return { ended: readEvents(response).then((events) => ({ events, endedAt: Date.now() })) };
 }
 
 for (const ending of ['revoked', 'expires'] as const) {
@@ -177,14 +176,14 @@ for (const ending of ['revoked', 'expires'] as const) {
     await readerPage.goto(path);
     const text = readerPage.getByRole('region', { name: 'Transcript text' });
     await expect(text).toContainText('w2');
-    const stream = followEvents(path);
+    const { ended } = await followEvents(path);
 
-    const endedAt = Date.now();
+    const revokedAt = Date.now();
     if (ending === 'revoked') expect((await page.request.delete(`/api/transcriptions/${id}/share/${link.id}`)).status()).toBe(204);
     else expireShareLink(path);
 
-    const { events, endedAt: streamEndedAt } = await stream;
-    expect(streamEndedAt - endedAt).toBeLessThan(5_000);
+    const { events, endedAt: streamEndedAt } = await ended;
+    expect(streamEndedAt - revokedAt).toBeLessThan(5_000);
     expect(events.at(-1)).toEqual({ type: 'error', error: { code: 'not_found:share', message: 'This link no longer works.' } });
     expect(events.some((event) => event.type === 'transcript.text.done')).toBe(false);
     // The open page stops too, and shows that the link no longer works.
@@ -199,7 +198,7 @@ for (const ending of ['revoked', 'expires'] as const) {
 test('a reader of a failed transcription sees a generic message, never the internal one', async ({ page }) => {
   const { id, finished } = await startTranscript(page.request, { title: `Failing ${uniqueMarker()}`, prompt: 'fake:first-delay=4000 fake:delay=300 fake:cut' });
   const { path } = await createShareLink(page.request, id, { expiresIn: '1' });
-  const { events } = await followEvents(path);
+  const { events } = await (await followEvents(path)).ended;
   await finished;
   const owner = (await (await page.request.get(`/api/transcriptions/${id}`)).json()) as { error: { message: string } | null };
   expect(owner.error?.message).toBeTruthy();

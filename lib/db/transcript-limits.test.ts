@@ -48,16 +48,13 @@ describe('versions kept per transcript', () => {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     expect(await versionTexts(transcript)).toEqual(['text 4', 'text 3', 'text 2']);
-  });
 
-  it('counts the versions of each transcript apart', async () => {
-    const first = await newDoneTranscript('first');
-    const second = await newDoneTranscript('second', first.userId);
-    await queries.editTranscriptText({ ...first, text: 'first, edited' });
-    await queries.revertTranscriptText(first);
-    await queries.restartTranscript({ ...second, language: null, prompt: null });
-    expect(await versionTexts(first)).toEqual(['first, edited']);
-    expect(await versionTexts(second)).toEqual(['second']);
+    // Each transcript's versions count apart, also for the same user.
+    const other = await newDoneTranscript('other', transcript.userId);
+    await queries.editTranscriptText({ ...other, text: 'other, edited' });
+    await queries.revertTranscriptText(other);
+    expect(await versionTexts(other)).toEqual(['other, edited']);
+    expect(await versionTexts(transcript)).toHaveLength(3);
   });
 });
 
@@ -74,6 +71,10 @@ describe("the size of all of a user's text", () => {
     });
     expect((await queries.getTranscriptById(other))?.text).toHaveLength(300_000);
     expect((await queries.getTranscriptById(other))?.edited_at).toBeNull();
+
+    // Someone else's text counts apart.
+    const someoneElse = await newDoneTranscript('d');
+    await expect(queries.editTranscriptText({ ...someoneElse, text: 'e'.repeat(900_000) })).resolves.toBe(true);
   });
 
   it('refuses a re-transcription whose earlier version would pass the limit, and changes nothing', async () => {
@@ -84,11 +85,5 @@ describe("the size of all of a user's text", () => {
     const after = await queries.getTranscriptById(transcript);
     expect(after).toMatchObject({ status: 'done', language: null });
     expect(await versionTexts(transcript)).toHaveLength(1);
-  });
-
-  it("counts each user's text apart", async () => {
-    await newDoneTranscript('c'.repeat(900_000));
-    const someoneElse = await newDoneTranscript('d');
-    await expect(queries.editTranscriptText({ ...someoneElse, text: 'e'.repeat(900_000) })).resolves.toBe(true);
   });
 });

@@ -42,7 +42,7 @@ export function route<A extends RouteAuth>(options: RouteOptions<A>, handler: (c
   return async function handle(request: NextRequest, { params }: { params: Promise<RouteParams> }): Promise<Response> {
     // Until the body has been read whole, an answer closes the connection: Node would otherwise
     // read (and discard) all of a refused body to keep the connection alive.
-    let bodyRead = SAFE_METHODS.has(request.method);
+    let bodyRead = request.body === null;
     try {
       if (!SAFE_METHODS.has(request.method)) {
         const crossOrigin = crossOriginError(request);
