@@ -32,6 +32,9 @@ const envSchema = z.object({
   RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_UPS_PER_IP: optionalInteger(1, 1_000_000),
+  RATE_LIMIT_SEARCHES_PER_MINUTE: optionalInteger(1, 1_000_000),
+  LIMIT_VERSIONS_PER_TRANSCRIPT: optionalInteger(1, 1000),
+  LIMIT_TEXT_MB_PER_USER: optionalInteger(1, 1_000_000),
   TRUSTED_PROXY_HOPS: optionalInteger(0, 10),
   JOB_LEASE_MS: optionalInteger(1000, 600_000),
   PORT: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(1).max(65_535).optional()),
@@ -77,6 +80,9 @@ function loadConfig() {
       signInFailuresPerAccount: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT ?? 10,
       signInFailuresPerIp: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_IP ?? 100,
       signUpsPerIp: env.RATE_LIMIT_SIGN_UPS_PER_IP ?? 5,
+      searchesPerMinute: env.RATE_LIMIT_SEARCHES_PER_MINUTE ?? 60,
+      versionsPerTranscript: env.LIMIT_VERSIONS_PER_TRANSCRIPT ?? 20,
+      textBytesPerUser: (env.LIMIT_TEXT_MB_PER_USER ?? 50) * 1_000_000,
     },
   };
 }

@@ -143,4 +143,20 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('transcripts').dropColumn('lease_owner').execute();
     },
   },
+  // Rate limits shared by every instance (see rate-limits.ts).
+  '0007_routes_rate_limit_hits': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('rate_limit_hits')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('bucket', 'text', (column) => column.notNull())
+        .addColumn('key', 'text', (column) => column.notNull())
+        .addColumn('at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('rate_limit_hits_bucket_key_at').on('rate_limit_hits').columns(['bucket', 'key', 'at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table rate_limit_hits`.execute(db);
+    },
+  },
 };

@@ -75,12 +75,23 @@ export interface TranscriptionUsageTable {
   ended_at: string | null;
 }
 
+/** One counted request for a rate limit: see `takeRateLimitHit` in rate-limits.ts. */
+export interface RateLimitHitsTable {
+  id: string;
+  /** What is limited, e.g. `search`. */
+  bucket: string;
+  /** Whom it is counted for, e.g. a user id or a client address. */
+  key: string;
+  at: string;
+}
+
 export interface Database {
   users: UsersTable;
   transcripts: TranscriptsTable;
   share_links: ShareLinksTable;
   transcript_versions: TranscriptVersionsTable;
   transcription_usage: TranscriptionUsageTable;
+  rate_limit_hits: RateLimitHitsTable;
 }
 
 export type User = Selectable<UsersTable>;

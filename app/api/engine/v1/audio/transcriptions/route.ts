@@ -9,17 +9,20 @@ import { getEngineStatus } from '@/lib/engine/status';
 import { transcribeFile } from '@/lib/engine/transcribe';
 import { receiveEngineUpload, type EngineUpload } from '@/lib/engine/upload';
 import { getConfig } from '@/lib/env';
+import { route } from '@/lib/http/route';
 import { log } from '@/lib/log';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
+/** A recognition streams its text for as long as it runs. */
+export const maxDuration = 800;
 
 /**
  * The built-in offline engine, an OpenAI-compatible `POST /audio/transcriptions`. The app's
  * upstream client calls it over loopback like any other upstream; it authenticates by its own
- * generated key, not by a session.
+ * generated key, not by a session; it reads its own upload under its own cap.
  */
-export async function POST(request: Request) {
+export const POST = route({ auth: 'engine-key', body: 'own' }, async ({ request }) => {
   const requestId = /^[\w.:-]{1,128}$/.exec(request.headers.get('x-client-request-id') ?? '')?.[0] ?? randomUUID();
   const headers = { 'x-request-id': requestId };
   const { engine, apiKey } = getConfig().transcription;
@@ -74,7 +77,7 @@ export async function POST(request: Request) {
   } finally {
     if (!handedOff) await upload.dispose();
   }
-}
+});
 
 function failure(error: unknown, requestId: string, headers: Record<string, string>, signal: AbortSignal) {
   if (signal.aborted) log.info('engine.aborted', { requestId });
