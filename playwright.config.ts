@@ -63,7 +63,7 @@ export default defineConfig({
     },
     { name: 'engine', testMatch: ENGINE_SPECS, use: { baseURL: ENGINE_APP_BASE_URL, launchOptions } },
     // Leases of 3 s keep the takeover tests short; the project runs in about a minute.
-    { name: 'cluster', testMatch: CLUSTER_SPECS, timeout: 90_000, use: { launchOptions } },
+    { name: 'cluster', testMatch: CLUSTER_SPECS, timeout: 90_000, expect: { timeout: 15_000 }, use: { launchOptions } },
   ],
   // Started one after the other: the second serves the build the first one made.
   webServer: [

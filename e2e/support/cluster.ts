@@ -107,7 +107,7 @@ export async function* followEvents(response: Response): AsyncGenerator<TimedEve
   for await (const message of stream) yield { at: performance.timeOrigin + performance.now(), event: JSON.parse(message.data) as TimedEvent['event'] };
 }
 
-export type TranscriptDetails = { id: string; status: string; text: string; audioBytes: number; errorMessage: string | null };
+export type TranscriptDetails = { id: string; status: string; text: string; audioBytes: number; error: { code: string; message: string } | null };
 
 export async function getTranscript(instance: AppInstance, cookie: string, id: string) {
   const response = await fetch(`${instance.baseUrl}/api/transcriptions/${id}`, { headers: { cookie } });
