@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { after } from 'next/server';
-import { SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
-import { getAudioStore } from '@/lib/audio-store';
 import { isTranscriptionConfigured } from '@/lib/env';
 import { AppError, isAppError } from '@/lib/errors';
 import { parseJsonBody } from '@/lib/http/body';
@@ -12,19 +10,13 @@ import { getRunningJob, TranscriptionJob } from '@/lib/transcription/job';
 import { transcriptionOptionsSchema } from '@/lib/transcription/options';
 import { logTranscriptionRequest, settleWhenFinished } from '@/lib/transcription/request-log';
 import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
+import { storedAudioFormat } from '@/lib/transcription/takeover';
 
 export const runtime = 'nodejs';
 /** With `Accept: text/event-stream` the answer lasts as long as the transcription. */
 export const maxDuration = 800;
 
 const retranscribeSchema = transcriptionOptionsSchema.pick({ language: true, prompt: true }).strict();
-
-/** The container of the stored audio, read from its first bytes as on upload. */
-async function storedAudioFormat(audioKey: string) {
-  const head = await getAudioStore().get(audioKey, { start: 0, end: SNIFF_BYTES - 1 });
-  if (!head) return undefined;
-  return sniffAudioFormat(new Uint8Array(await new Response(head.body).arrayBuffer()));
-}
 
 /**
  * Transcribes the stored audio again: Retry after a failure, or another language or prompt.
