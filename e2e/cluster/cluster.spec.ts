@@ -178,13 +178,14 @@ test('after kill -9 of A, B takes its jobs over once their leases expire: retrie
 
 test('restarting A leaves a job that runs on B alone', async ({ browser }) => {
   const account = await newAccount(browser, 'restart', cluster.b);
-  const words = slowText(30);
+  // Long enough to outlast A's restart under load.
+  const words = slowText(80);
   const id = await startTranscription(cluster.b, account.cookieHeader, `${uniqueMarker()} fake:delay=400 fake:text=${words}`);
   await cluster.restartA('stop');
-  // A has started (and looked for jobs to take over) while B's job runs.
-  await new Promise((resolve) => setTimeout(resolve, CLUSTER_LEASE_MS));
+  // A looks for jobs to take over as it starts, and again every third of a lease.
+  await new Promise((resolve) => setTimeout(resolve, CLUSTER_LEASE_MS / 2));
   expect((await getTranscript(cluster.a, account.cookieHeader, id)).status).toBe('transcribing');
-  const done = await waitForStatus(cluster.a, account.cookieHeader, id, 'done', 30_000);
+  const done = await waitForStatus(cluster.a, account.cookieHeader, id, 'done', 60_000);
   expect(done.text).toBe(words.replaceAll('_', ' '));
 });
 
