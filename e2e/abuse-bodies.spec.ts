@@ -202,14 +202,13 @@ test.describe('every JSON route caps its body', () => {
     }
   }
 
-  test('an edit of the longest text allowed (1,000,000 characters) is within its cap', async ({ account }) => {
+  test('an edit of the longest text allowed (1,000,000 characters) is within its cap; a body past 1.1 MB is not', async ({ account }) => {
+    const edit = (body: string) =>
+      fetch(`${APP_BASE_URL}/api/transcriptions/${transcriptId}`, { method: 'PATCH', headers: { cookie: account.cookieHeader, 'content-type': 'application/json' }, body });
     const text = 'word '.repeat(200_000);
-    const response = await fetch(`${APP_BASE_URL}/api/transcriptions/${transcriptId}`, {
-      method: 'PATCH',
-      headers: { cookie: account.cookieHeader, 'content-type': 'application/json' },
-      body: JSON.stringify({ text }),
-    });
+    const response = await edit(JSON.stringify({ text }));
     expect(response.status).toBe(200);
     expect(((await response.json()) as { text: string }).text).toBe(text);
+    expect((await edit(JSON.stringify({ text: `${text}${' '.repeat(100_001)}` }))).status).toBe(413);
   });
 });
