@@ -84,7 +84,8 @@ async function flood(baseUrl: string, path: string, { totalBytes, chunked, heade
 }
 
 test.describe('a 300 MB anonymous POST', () => {
-  test.describe.configure({ mode: 'serial' });
+  // Each flood pushes 300 MB through loopback: slow on a loaded machine.
+  test.describe.configure({ mode: 'serial', timeout: 240_000 });
   let app: AppInstance;
   test.beforeAll(async () => {
     app = await startAppInstance({ name: 'bodies', port: SPARE_APP_PORTS[3] });
