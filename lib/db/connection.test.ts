@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { admin, testDatabases, useTestDatabase } from './test-databases';
 
 const roots: string[] = [];
 afterEach(() => {
@@ -85,5 +86,20 @@ describe('upgrading a SQLite database made before the search index was keyed on 
     expect(await search('caracal')).toEqual(['t3']);
     expect((await sql<{ name: string }>`select name from sqlite_master where name like 'transcripts_fts%'`.execute(db)).rows).toEqual([]);
     await db.destroy();
+  });
+});
+
+describe.each(testDatabases.filter(({ dialect }) => dialect === 'postgres'))('migrating $dialect', ({ dialect }) => {
+  // Registered before useTestDatabase's own hook, so that the other schema is there when it migrates.
+  const other = `other_${crypto.randomUUID().replaceAll('-', '')}`;
+  beforeAll(async () => {
+    await admin(`create schema ${other}`);
+    await admin(`create table ${other}.kysely_migration (name varchar(255) primary key, timestamp varchar(255) not null)`);
+  });
+  afterAll(() => admin(`drop schema ${other} cascade`));
+  const db = useTestDatabase(dialect);
+
+  it("migrates its own schema when another schema holds a Kysely migration table", async () => {
+    expect(await db.getUserByEmail({ email: 'nobody@example.test' })).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import 'server-only';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { type Dialect, Kysely, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { type Dialect, Kysely, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import { type DatabaseConfig, getConfig } from '@/lib/env';
 import { log } from '@/lib/log';
@@ -30,8 +30,13 @@ export function getDialectName(): DialectName {
 }
 
 async function open() {
-  const db = new Kysely<Database>({ dialect: dialectFor(getConfig().database) });
-  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  const { database } = getConfig();
+  const db = new Kysely<Database>({ dialect: dialectFor(database) });
+  // Kysely looks for its migration table in every schema unless told which: another schema's
+  // (another app's, or a test's) would pass for ours. Ours is the first of the search_path.
+  const migrationTableSchema =
+    database.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const { error } = await new Migrator({ db, provider: migrationProvider, migrationTableSchema }).migrateToLatest();
   if (error) {
     await db.destroy();
     throw new Error('Database migration failed', { cause: error });

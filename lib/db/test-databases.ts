@@ -76,7 +76,8 @@ export async function openInstance() {
   return modules;
 }
 
-async function admin(statement: string) {
+/** Runs one statement on the PostgreSQL test database, outside any test's schema. */
+export async function admin(statement: string) {
   const client = new Client({ connectionString: postgresUrl });
   await client.connect();
   try {
