@@ -13,8 +13,7 @@ export async function register() {
   recordPeerAddresses();
   const { recordOwnAddress } = await import('@/lib/engine/own-address');
   recordOwnAddress();
-  const { failInterruptedTranscripts } = await import('@/lib/db/transcripts');
-  const { log } = await import('@/lib/log');
-  const interrupted = await failInterruptedTranscripts();
-  if (interrupted > 0) log.warn('startup.interrupted_transcriptions', { count: interrupted });
+  // Jobs of instances that stopped are taken over once their lease expires; live ones, never.
+  const { startJobTakeover } = await import('@/lib/transcription/takeover');
+  startJobTakeover();
 }

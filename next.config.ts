@@ -14,6 +14,14 @@ const nextConfig: NextConfig = {
   // build's assets replace the previous build's.
   env: { SERVICE_WORKER_VERSION: Date.now().toString(36) },
   serverExternalPackages: ['better-sqlite3'],
+  experimental: {
+    // Server actions (sign-in, sign-up) take a few form fields: the same cap as route handlers
+    // (lib/http/body.ts), enforced by Next while it reads the body (413 beyond it).
+    serverActions: { bodySizeLimit: '64kb' },
+    // Pages matched by proxy.ts (server actions post to them) have their body buffered for the
+    // proxy first, up to this much, by default 10 MB per request; a little above the actions' cap.
+    proxyClientMaxBodySize: '128kb',
+  },
   async headers() {
     // For one key, a later matching rule overrides an earlier one.
     return [

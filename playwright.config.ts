@@ -24,6 +24,8 @@ if (process.env.TEST_WORKER_INDEX === undefined) {
 const ENGINE_SPECS = /(^|[\\/])engine[^\\/]*\.spec\.ts$/;
 /** Specs that record from a fake microphone playing e2e/fixtures/speech.wav once. */
 const RECORDING_SPECS = /(^|[\\/])record[^\\/]*\.spec\.ts$/;
+/** Specs that run two app instances of their own on one PostgreSQL database (needs TEST_DATABASE_URL). */
+const CLUSTER_SPECS = /(^|[\\/])cluster[\\/][^\\/]+\.spec\.ts$/;
 const FAKE_MICROPHONE_WAV = fileURLToPath(new URL('./e2e/fixtures/speech.wav', import.meta.url));
 
 const launchOptions = {
@@ -43,7 +45,7 @@ export default defineConfig({
     baseURL: APP_BASE_URL,
   },
   projects: [
-    { name: 'chromium', testIgnore: [ENGINE_SPECS, RECORDING_SPECS], use: { launchOptions } },
+    { name: 'chromium', testIgnore: [ENGINE_SPECS, RECORDING_SPECS, CLUSTER_SPECS], use: { launchOptions } },
     {
       name: 'recording',
       testMatch: RECORDING_SPECS,
@@ -61,6 +63,8 @@ export default defineConfig({
       },
     },
     { name: 'engine', testMatch: ENGINE_SPECS, use: { baseURL: ENGINE_APP_BASE_URL, launchOptions } },
+    // Leases of 3 s keep the takeover tests short; the project runs in about a minute.
+    { name: 'cluster', testMatch: CLUSTER_SPECS, timeout: 90_000, expect: { timeout: 15_000 }, use: { launchOptions } },
   ],
   // Started one after the other: the second serves the build the first one made.
   webServer: [

@@ -9,7 +9,7 @@ import { Alert, inputClasses, labelClasses } from '@/components/ui/field';
 import { MarkedText } from '@/components/ui/marked-text';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { fetchJson, request } from '@/lib/client/fetch-json';
-import { formatLength, formatRelativeDate } from '@/lib/client/format';
+import { formatLength, formatRelativeDate } from '@/lib/format';
 import { historyFilterQuery, historyKeyFor, revalidateHistory, type HistoryFilter, type HistoryItem, type HistoryPage } from '@/lib/client/keys';
 
 const anyTranscribing = (pages: HistoryPage[] | undefined) => Boolean(pages?.some((page) => page.items.some((item) => item.status === 'transcribing')));

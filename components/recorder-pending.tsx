@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import type { RecordingToSend } from '@/components/recorder';
 import { Button } from '@/components/ui/button';
-import { formatBytes, formatDuration, formatRelativeDate } from '@/lib/client/format';
+import { formatBytes, formatDuration, formatRelativeDate } from '@/lib/format';
 import { deleteRecording, readRecordingFile, type StoredRecording } from '@/lib/client/recordings-store';
 
 /** Recordings still on this device and not on the server: after a failed upload, a reload or a crash. */

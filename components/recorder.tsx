@@ -5,7 +5,7 @@ import { RecordingsPending } from '@/components/recorder-pending';
 import { Button } from '@/components/ui/button';
 import { Alert } from '@/components/ui/field';
 import { MAX_AUDIO_BYTES } from '@/lib/audio/format';
-import { formatBytes, formatDuration } from '@/lib/client/format';
+import { formatBytes, formatDuration } from '@/lib/format';
 import { RecorderProblem, type RecordingResult, type RecordingSession, startRecordingSession } from '@/lib/client/recorder-session';
 import { deleteRecording, listRecordings, type StoredRecording } from '@/lib/client/recordings-store';
 

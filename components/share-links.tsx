@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import type { ShareLinkDetails } from '@/app/(app)/api/transcriptions/[id]/share/details';
+import type { ShareLinkDetails } from '@/lib/transcript-details';
 import { Button } from '@/components/ui/button';
 import { CopyButton, copyText } from '@/components/ui/copy-button';
 import { Alert, inputClasses, labelClasses } from '@/components/ui/field';

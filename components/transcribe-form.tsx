@@ -7,7 +7,7 @@ import { Button, buttonClasses } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Alert, hintClasses, inputClasses, labelClasses } from '@/components/ui/field';
 import { MAX_AUDIO_BYTES, SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
-import { formatBytes } from '@/lib/client/format';
+import { formatBytes } from '@/lib/format';
 import { revalidateHistory } from '@/lib/client/keys';
 import { deleteRecording, markRecordingSent } from '@/lib/client/recordings-store';
 import { takeSharedFile } from '@/lib/client/shared-file';

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import useSWR, { mutate as mutateGlobal } from 'swr';
-import type { ShareLinkDetails } from '@/app/(app)/api/transcriptions/[id]/share/details';
+import type { ShareLinkDetails } from '@/lib/transcript-details';
 import { AudioPlayer } from '@/components/audio-player';
 import { ShareLinks } from '@/components/share-links';
 import { Button, buttonClasses } from '@/components/ui/button';
@@ -14,7 +14,7 @@ import { Alert, hintClasses, inputClasses, labelClasses } from '@/components/ui/
 import { LocalDate } from '@/components/ui/local-date';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { fetchJson, request } from '@/lib/client/fetch-json';
-import { formatDuration, formatLength } from '@/lib/client/format';
+import { formatDuration, formatLength } from '@/lib/format';
 import { removeFromHistory, revalidateHistory, transcriptKey } from '@/lib/client/keys';
 import { shownText, useLiveTranscript } from '@/lib/client/use-live-transcript';
 import { LANGUAGES, languageName } from '@/lib/languages';

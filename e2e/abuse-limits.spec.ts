@@ -16,6 +16,7 @@ test.beforeAll(async () => {
       RATE_LIMIT_AUDIO_MB_PER_DAY: '1',
       RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: '3',
       RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: '5',
+      RATE_LIMIT_SEARCHES_PER_MINUTE: '5',
       // The tests play a reverse proxy: the address each sets in X-Forwarded-For is the client's.
       TRUSTED_PROXY_HOPS: '1',
     },
@@ -32,6 +33,18 @@ async function expectTwoSlotsFree(cookie: string) {
   const responses = await Promise.all([transcribe(cookie, 'fake:delay=0'), transcribe(cookie, 'fake:delay=0')]);
   expect(responses.map((response) => response.status)).toEqual([200, 200]);
 }
+
+test('searches are limited per user (5 a minute here), with Retry-After; listing without a search is not', async ({ browser }) => {
+  const cookie = await newUser(browser, 'searcher');
+  const list = (query: string, who = cookie) => fetch(`${app.baseUrl}/api/transcriptions${query}`, { headers: { cookie: who } });
+  for (let index = 0; index < 5; index++) expect((await list(`?q=budget${index}`)).status).toBe(200);
+  const refused = await list('?q=budget');
+  expect(refused.status).toBe(429);
+  expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  expect(await refused.json()).toMatchObject({ error: { code: 'rate_limit:search', message: expect.stringMatching(/Too many searches/) } });
+  expect((await list('')).status).toBe(200);
+  expect((await list('?q=budget', await newUser(browser, 'other-searcher'))).status).toBe(200);
+});
 
 test('10 parallel transcriptions with a limit of 2: exactly 2 accepted, 8 × 429 with Retry-After; slots come back on completion', async ({ browser }) => {
   const cookie = await newUser(browser, 'parallel');

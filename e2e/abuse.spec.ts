@@ -222,6 +222,14 @@ test.describe('requests that must not pass the session or the origin check', () 
       path: '/api/transcriptions/00000000-0000-4000-8000-000000000000/cancel',
       init: () => ({ method: 'POST', headers: { cookie: account.cookieHeader, origin: 'https://evil.example' } }),
     },
+    {
+      // Another site must not make the app announce a shared file (the service worker not running yet).
+      name: 'a cross-site POST to the share target',
+      status: 403,
+      code: 'forbidden:origin',
+      path: '/share-target',
+      init: () => ({ method: 'POST', headers: { cookie: account.cookieHeader, origin: 'https://evil.example' }, body: 'x' }),
+    },
     { name: 'an unbounded page size', status: 400, code: 'bad_request:api', path: '/api/transcriptions?limit=100000', init: () => ({ headers: { cookie: account.cookieHeader } }) },
     { name: 'a forged cursor', status: 400, code: 'bad_request:api', path: '/api/transcriptions?cursor=bm90LWEtY3Vyc29y', init: () => ({ headers: { cookie: account.cookieHeader } }) },
     { name: 'a transcript id that is not a UUID', status: 404, code: 'not_found:transcript', path: '/api/transcriptions/..%2F..%2Fetc%2Fpasswd', init: () => ({ headers: { cookie: account.cookieHeader } }) },

@@ -1,3 +1,5 @@
+import { readEvents } from './support/api-client';
+import { APP_BASE_URL } from './support/constants';
 import { expect, signedOut, test, uniqueMarker } from './support/test';
 import { FAKE_TRANSCRIPT } from './support/fake-upstream';
 import { createShareLink, createTranscript, expireShareLink, HOSTILE_DIRECTIVE, HOSTILE_TEXT, startTranscript } from './support/transcripts';
@@ -152,4 +154,56 @@ test('the audio is shared only through a link that includes it', async ({ page, 
   expect(audio.status()).toBe(200);
   expect(audio.headers()['content-type']).toBe('audio/mpeg');
   await reader.close();
+});
+
+/** Opens a share's event stream; `ended` resolves with its events and when it ended. */
+async function followEvents(sharePath: string) {
+  const response = await fetch(`${APP_BASE_URL}${sharePath.replace('/s/', '/api/share/')}/events`);
+  expect(response.status).toBe(200);
+  return { ended: readEvents(response).then((events) => ({ events, endedAt: Date.now() })) };
+}
+
+for (const ending of ['revoked', 'expires'] as const) {
+  test(`a reader following live is cut off within 5 s when the link ${ending === 'revoked' ? 'is revoked' : 'expires'}`, async ({ page, browser }) => {
+    test.setTimeout(90_000);
+    // About 30 s of text: far longer than the test waits.
+    const words = Array.from({ length: 200 }, (_, index) => `w${index}`).join('_');
+    const { id } = await startTranscript(page.request, { title: `Cut off ${uniqueMarker()}`, prompt: `fake:delay=150 fake:text=${words}` });
+    const { path, link } = await createShareLink(page.request, id, { expiresIn: '1' });
+
+    const reader = await browser.newContext({ storageState: signedOut });
+    const readerPage = await reader.newPage();
+    await readerPage.goto(path);
+    const text = readerPage.getByRole('region', { name: 'Transcript text' });
+    await expect(text).toContainText('w2');
+    const { ended } = await followEvents(path);
+
+    const revokedAt = Date.now();
+    if (ending === 'revoked') expect((await page.request.delete(`/api/transcriptions/${id}/share/${link.id}`)).status()).toBe(204);
+    else expireShareLink(path);
+
+    const { events, endedAt: streamEndedAt } = await ended;
+    expect(streamEndedAt - revokedAt).toBeLessThan(5_000);
+    expect(events.at(-1)).toEqual({ type: 'error', error: { code: 'not_found:share', message: 'This link no longer works.' } });
+    expect(events.some((event) => event.type === 'transcript.text.done')).toBe(false);
+    // The open page stops too, and shows that the link no longer works.
+    await expect(readerPage.getByRole('heading', { name: 'This link does not work' })).toBeVisible({ timeout: 5_000 });
+    await expect(text).toHaveCount(0);
+
+    await page.request.post(`/api/transcriptions/${id}/cancel`);
+    await reader.close();
+  });
+}
+
+test('a reader of a failed transcription sees a generic message, never the internal one', async ({ page }) => {
+  const { id, finished } = await startTranscript(page.request, { title: `Failing ${uniqueMarker()}`, prompt: 'fake:first-delay=4000 fake:delay=300 fake:cut' });
+  const { path } = await createShareLink(page.request, id, { expiresIn: '1' });
+  const { events } = await (await followEvents(path)).ended;
+  await finished;
+  const owner = (await (await page.request.get(`/api/transcriptions/${id}`)).json()) as { error: { message: string } | null };
+  expect(owner.error?.message).toBeTruthy();
+  expect(owner.error?.message).not.toBe('The transcription did not finish.');
+  expect(events.at(-1)).toEqual({ type: 'error', error: { code: 'internal:transcription', message: 'The transcription did not finish.' } });
+  expect(JSON.stringify(events)).not.toContain(owner.error?.message ?? '');
+  expect(events.map((event) => event.type)).not.toContain('transcript.waiting');
 });

@@ -32,12 +32,16 @@ const envSchema = z.object({
   RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_UPS_PER_IP: optionalInteger(1, 1_000_000),
+  RATE_LIMIT_SEARCHES_PER_MINUTE: optionalInteger(1, 1_000_000),
+  LIMIT_VERSIONS_PER_TRANSCRIPT: optionalInteger(1, 1000),
+  LIMIT_TEXT_MB_PER_USER: optionalInteger(1, 1_000_000),
   TRUSTED_PROXY_HOPS: optionalInteger(0, 10),
   BLOB_READ_WRITE_TOKEN: optionalString.pipe(z.string().regex(/^vercel_blob_rw_[A-Za-z0-9]+_[A-Za-z0-9]+$/).optional()),
   VERCEL_BLOB_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   BLOB_READ_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   // Read by the browser's Blob SDK (and the pages' CSP) as built; checked here so a typo fails loudly.
   NEXT_PUBLIC_VERCEL_BLOB_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  JOB_LEASE_MS: optionalInteger(1000, 600_000),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
   AUTH_GOOGLE_ID: optionalString,
@@ -86,6 +90,7 @@ function loadConfig() {
     },
     authSecret: env.AUTH_SECRET,
     trustedProxyHops: env.TRUSTED_PROXY_HOPS ?? 0,
+    jobs: jobsConfig(env.JOB_LEASE_MS ?? 15_000),
     limits: {
       transcriptionsInFlight: env.RATE_LIMIT_TRANSCRIPTIONS_IN_FLIGHT ?? 2,
       transcriptionsPerHour: env.RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR ?? 60,
@@ -93,8 +98,19 @@ function loadConfig() {
       signInFailuresPerAccount: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT ?? 10,
       signInFailuresPerIp: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_IP ?? 100,
       signUpsPerIp: env.RATE_LIMIT_SIGN_UPS_PER_IP ?? 5,
+      searchesPerMinute: env.RATE_LIMIT_SEARCHES_PER_MINUTE ?? 60,
+      versionsPerTranscript: env.LIMIT_VERSIONS_PER_TRANSCRIPT ?? 20,
+      textBytesPerUser: (env.LIMIT_TEXT_MB_PER_USER ?? 50) * 1_000_000,
     },
   };
+}
+
+/**
+ * A running job's lease lasts `leaseMs`; its owner renews it three times within that, so that one
+ * late heartbeat does not lose it, and every instance looks for expired leases as often.
+ */
+function jobsConfig(leaseMs: number) {
+  return { leaseMs, heartbeatMs: Math.round(leaseMs / 3) };
 }
 
 /**
@@ -105,7 +121,6 @@ type TranscriptionConfig = { idleTimeoutMs: number } & (
   | { engine: 'external'; baseUrl: string; apiKey: string | undefined; model: string }
   | { engine: 'builtin' }
 );
-
 function transcriptionConfig(env: z.infer<typeof envSchema>): TranscriptionConfig {
   const idleTimeoutMs = env.TRANSCRIBE_IDLE_TIMEOUT_MS ?? 120_000;
   if (!env.TRANSCRIBE_BASE_URL) return { idleTimeoutMs, engine: 'builtin' };

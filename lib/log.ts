@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { getAuthSecret } from '@/lib/env';
+import { instanceId } from '@/lib/instance';
 
 type Fields = Record<string, string | number | boolean | null | undefined>;
 
 function write(level: 'info' | 'warn' | 'error', event: string, fields: Fields) {
-  const line = JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
+  const line = JSON.stringify({ time: new Date().toISOString(), level, instance: instanceId, event, ...fields });
   if (level === 'error') console.error(line);
   else console.log(line);
 }

@@ -1,4 +1,7 @@
-import type { Transcript, TranscriptStatus, TranscriptVersion } from '@/lib/db/schema';
+import type { ShareLink, Transcript, TranscriptStatus, TranscriptVersion } from '@/lib/db/schema';
+
+// Every API object made from database rows is made here: the owner's transcript, a row of the
+// history, a share link. Pages that render server-side use the same functions as the API.
 
 /** What the upstream reported it used, whichever way it counts. */
 export type TranscriptUsage = { inputTokens?: number; outputTokens?: number; totalTokens?: number; seconds?: number };
@@ -74,5 +77,69 @@ export function toTranscriptDetails({
     usage: parseUsage(transcript.usage_json),
     error: transcript.error_code ? { code: transcript.error_code, message: transcript.error_message ?? '' } : null,
     versions: versions.map((version) => ({ id: version.id, text: version.text, language: version.language, prompt: version.prompt, replacedAt: version.created_at })),
+  };
+}
+
+/** One row of GET /api/transcriptions. */
+export type HistoryItem = {
+  id: string;
+  title: string;
+  status: TranscriptStatus;
+  createdAt: string;
+  audioBytes: number;
+  durationSeconds: number | null;
+  preview: string;
+  errorMessage: string | null;
+  editedAt: string | null;
+  /** With a search: the title and a snippet of the text, matches marked (see `splitMarked`). */
+  titleMarked: string | null;
+  snippet: string | null;
+};
+
+export function toHistoryItem(
+  row: Pick<Transcript, 'id' | 'title' | 'status' | 'created_at' | 'edited_at' | 'audio_bytes' | 'duration_seconds' | 'error_message'> & {
+    text_start: string;
+    titleMarked: string | null;
+    snippet: string | null;
+  },
+): HistoryItem {
+  return {
+    id: row.id,
+    title: row.title,
+    titleMarked: row.titleMarked,
+    status: row.status,
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    audioBytes: row.audio_bytes,
+    durationSeconds: row.duration_seconds,
+    preview: row.text_start.split('\n')[0]?.slice(0, 200) ?? '',
+    snippet: row.snippet,
+    errorMessage: row.error_message,
+  };
+}
+
+/** One share link as its owner sees it. */
+export type ShareLinkDetails = {
+  id: string;
+  name: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  /** As of when the list was read. */
+  expired: boolean;
+  includeAudio: boolean;
+  lastViewedAt: string | null;
+  viewCount: number;
+};
+
+export function toShareLinkDetails(link: Pick<ShareLink, 'id' | 'name' | 'created_at' | 'expires_at' | 'include_audio' | 'last_viewed_at' | 'view_count'>): ShareLinkDetails {
+  return {
+    id: link.id,
+    name: link.name,
+    createdAt: link.created_at,
+    expiresAt: link.expires_at,
+    expired: link.expires_at !== null && Date.parse(link.expires_at) <= Date.now(),
+    includeAudio: link.include_audio === 1,
+    lastViewedAt: link.last_viewed_at,
+    viewCount: link.view_count,
   };
 }

@@ -1,7 +1,7 @@
 'use client';
 
 import { useSyncExternalStore } from 'react';
-import { formatDateTime, formatDay } from '@/lib/client/format';
+import { formatDateTime, formatDay } from '@/lib/format';
 
 const subscribe = () => () => {};
 

@@ -1,4 +1,4 @@
-import { splitMarked } from '@/lib/db/search';
+import { splitMarked } from '@/lib/search-marks';
 
 /** Text with its search matches highlighted; rendered as text, whatever the text contains. */
 export function MarkedText({ marked }: { marked: string }) {

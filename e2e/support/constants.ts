@@ -21,7 +21,7 @@ export const ENGINE_APP_BASE_URL = `http://127.0.0.1:${ENGINE_APP_PORT}`;
 export const E2E_ENGINE_DATA_DIR = fileURLToPath(new URL('../../.e2e-data-engine', import.meta.url));
 
 /** Extra app instances that a test starts and stops itself (kill -9 recovery, strict limits). */
-export const SPARE_APP_PORTS = [3102 + PORT_OFFSET, 3103 + PORT_OFFSET, 3104 + PORT_OFFSET] as const;
+export const SPARE_APP_PORTS = [3102 + PORT_OFFSET, 3103 + PORT_OFFSET, 3104 + PORT_OFFSET, 3105 + PORT_OFFSET, 3106 + PORT_OFFSET] as const;
 
 /** The main app's output (build and server), for tests that check what reaches the logs. */
 export const E2E_SERVER_LOG = `${E2E_DATA_DIR}/server.log`;
@@ -34,4 +34,6 @@ export const E2E_SERVER_LOG = `${E2E_DATA_DIR}/server.log`;
  */
 export const FAKE_BLOB_PORT = 4011 + PORT_OFFSET;
 export const FAKE_BLOB_API_URL = `http://localhost:${FAKE_BLOB_PORT}/api/blob`;
-export const BLOB_APP_PORT = 3105 + PORT_OFFSET;
+export const BLOB_APP_PORT = 3108 + PORT_OFFSET;
+/** The two instances of the multi-instance project (e2e/cluster), on one PostgreSQL database. */
+export const CLUSTER_APP_PORTS = [3109 + PORT_OFFSET, 3110 + PORT_OFFSET] as const;

@@ -1,22 +1,8 @@
-import type { TranscriptStatus } from '@/lib/db/schema';
+import type { HistoryItem } from '@/lib/transcript-details';
+
+export type { HistoryItem };
 
 export const HISTORY_PAGE_SIZE = 20;
-
-/** One row of GET /api/transcriptions. */
-export type HistoryItem = {
-  id: string;
-  title: string;
-  status: TranscriptStatus;
-  createdAt: string;
-  audioBytes: number;
-  durationSeconds: number | null;
-  preview: string;
-  errorMessage: string | null;
-  editedAt: string | null;
-  /** With a search: the title and a snippet of the text, matches marked (see `splitMarked`). */
-  titleMarked: string | null;
-  snippet: string | null;
-};
 
 export type HistoryFilter = { q?: string; status?: string; from?: string; to?: string };
 

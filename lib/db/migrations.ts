@@ -127,4 +127,36 @@ export const migrations: Record<string, Migration> = {
       await sql`update transcription_usage set ended_at = started_at`.execute(db);
     },
   },
+  // A running transcription belongs to the instance holding its lease; any instance may take
+  // over a lease that has expired. Rows left running by an earlier version get an expired lease,
+  // so that the first instance to start deals with them.
+  '0006_jobs_leases': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('transcripts').addColumn('lease_owner', 'text').execute();
+      await db.schema.alterTable('transcripts').addColumn('lease_expires_at', 'text').execute();
+      await db.schema.createIndex('transcripts_lease_expires').on('transcripts').columns(['status', 'lease_expires_at']).execute();
+      await sql`update transcripts set lease_expires_at = ${new Date(0).toISOString()} where status = 'transcribing'`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('transcripts_lease_expires').execute();
+      await db.schema.alterTable('transcripts').dropColumn('lease_expires_at').execute();
+      await db.schema.alterTable('transcripts').dropColumn('lease_owner').execute();
+    },
+  },
+  // Rate limits shared by every instance (see rate-limits.ts).
+  '0007_routes_rate_limit_hits': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('rate_limit_hits')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('bucket', 'text', (column) => column.notNull())
+        .addColumn('key', 'text', (column) => column.notNull())
+        .addColumn('at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('rate_limit_hits_bucket_key_at').on('rate_limit_hits').columns(['bucket', 'key', 'at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table rate_limit_hits`.execute(db);
+    },
+  },
 };

@@ -179,15 +179,6 @@ describe.each(testDatabases)('query layer on $dialect', ({ dialect }) => {
       await db.deleteTranscriptById({ id, userId });
       expect(await searchIds(db, userId, 'echidna')).toEqual([]);
     });
-
-    it('indexes the partial text of transcriptions a restart interrupted', async () => {
-      const owner = await newUser(db);
-      const transcript = newTranscript(owner.id, 'Lecture');
-      await db.createTranscript(transcript);
-      await db.updateTranscriptProgress({ id: transcript.id, userId: owner.id, text: 'photosynthesis' });
-      expect(await db.failInterruptedTranscripts()).toBeGreaterThanOrEqual(1);
-      expect(await searchIds(db, owner.id, 'photosynth')).toEqual([transcript.id]);
-    });
   });
 
   describe('share links', () => {

@@ -34,6 +34,10 @@ export interface TranscriptsTable {
   /** The upstream's text while the user's edit replaces it; null when the text is unedited. */
   original_text: string | null;
   edited_at: string | null;
+  /** The instance running the transcription, while status is transcribing. */
+  lease_owner: string | null;
+  /** When another instance may take the transcription over (ISO); renewed by the owner's heartbeat. */
+  lease_expires_at: string | null;
 }
 
 /** A text the transcript had before it was transcribed again. */
@@ -71,12 +75,23 @@ export interface TranscriptionUsageTable {
   ended_at: string | null;
 }
 
+/** One counted request for a rate limit: see `takeRateLimitHit` in rate-limits.ts. */
+export interface RateLimitHitsTable {
+  id: string;
+  /** What is limited, e.g. `search`. */
+  bucket: string;
+  /** Whom it is counted for, e.g. a user id or a client address. */
+  key: string;
+  at: string;
+}
+
 export interface Database {
   users: UsersTable;
   transcripts: TranscriptsTable;
   share_links: ShareLinksTable;
   transcript_versions: TranscriptVersionsTable;
   transcription_usage: TranscriptionUsageTable;
+  rate_limit_hits: RateLimitHitsTable;
 }
 
 export type User = Selectable<UsersTable>;

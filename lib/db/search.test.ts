@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markMatches, splitMarked, toFtsQuery } from './search';
+import { toFtsQuery } from './search';
 
 describe('toFtsQuery', () => {
   it('quotes each word and makes the last one a prefix', () => {
@@ -7,39 +7,18 @@ describe('toFtsQuery', () => {
   });
 
   it('drops FTS5 operators and punctuation, so no input is a syntax error', () => {
-    expect(toFtsQuery('title:"x" OR NEAR(a b) -c *')).toBe('"title" "x" "OR" "NEAR" "a" "b" "c"*');
-    expect(toFtsQuery('<img src=x onerror=alert(1)>')).toBe('"img" "src" "x" "onerror" "alert" "1"*');
+    expect(toFtsQuery('title:"xy" OR NEAR(ab cd) -ef *')).toBe('"title" "xy" "OR" "NEAR" "ab" "cd" "ef"*');
+    expect(toFtsQuery('<img src=x onerror=alert(1)>')).toBe('"img" "src" "onerror" "alert"*');
   });
 
   it('keeps letters of every script and returns undefined without words', () => {
     expect(toFtsQuery('Übersetzung café')).toBe('"Übersetzung" "café"*');
     expect(toFtsQuery(' "" ** ')).toBeUndefined();
   });
-});
 
-describe('splitMarked', () => {
-  it('splits marked text into plain and matched parts', () => {
-    expect(splitMarked('…the \u0002quick\u0003 brown \u0002fox\u0003')).toEqual([
-      { text: '…the ', match: false },
-      { text: 'quick', match: true },
-      { text: ' brown ', match: false },
-      { text: 'fox', match: true },
-    ]);
-    expect(splitMarked('<img src=x onerror=alert(1)>')).toEqual([{ text: '<img src=x onerror=alert(1)>', match: false }]);
-  });
-});
-
-describe('markMatches', () => {
-  it('marks every searched word, the last as a prefix, ignoring case and accents', () => {
-    expect(markMatches('Café budget, the BUDGETS and bud.', 'cafe budg')).toBe('\u0002Café\u0003 \u0002budget\u0003, the \u0002BUDGETS\u0003 and bud.');
-  });
-
-  it('keeps a window of words around the first match', () => {
-    const text = Array.from({ length: 50 }, (_, index) => `w${index}`).join(' ');
-    expect(markMatches(text, 'w25', { aroundWords: 2 })).toBe('…w23 w24 \u0002w25\u0003 w26 w27…');
-  });
-
-  it('drops marker characters that were in the text', () => {
-    expect(markMatches('a\u0002b c', 'c')).toBe('ab \u0002c\u0003');
+  it('leaves out words shorter than two characters, so that no one-letter prefix walks the index', () => {
+    expect(toFtsQuery('a')).toBeUndefined();
+    expect(toFtsQuery('budget q 3 x')).toBe('"budget"*');
+    expect(toFtsQuery('会 会议')).toBe('"会议"*');
   });
 });

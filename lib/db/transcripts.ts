@@ -1,12 +1,14 @@
 import 'server-only';
 
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction, UpdateResult } from 'kysely';
+import { type Kysely, sql, type Transaction, type UpdateResult } from 'kysely';
+import { getConfig } from '@/lib/env';
+import { AppError } from '@/lib/errors';
 import { getDb } from './connection';
 import { dialectOf } from './dialect';
 import { now, run } from './run';
-import type { Database, NewTranscript, Transcript, TranscriptStatus } from './schema';
-import { markMatches } from './search';
+import { markMatches } from '@/lib/search-marks';
+import type { Database, NewTranscript, Transcript, TranscriptStatus, TranscriptVersion } from './schema';
 
 /**
  * Runs a write of a transcript's title or text and, in the same transaction, indexes what it
@@ -48,14 +50,9 @@ export function restartTranscript({ id, userId, language, prompt }: { id: string
         .where('id', '=', id)
         .where('user_id', '=', userId)
         .executeTakeFirst();
-      if (previous?.text) {
-        await trx
-          .insertInto('transcript_versions')
-          .values({ id: randomUUID(), transcript_id: id, user_id: userId, text: previous.text, language: previous.language, prompt: previous.prompt, created_at: now() })
-          .execute();
-      }
+      if (previous?.text) await addTranscriptVersion(trx, { transcriptId: id, userId, ...previous });
       const timestamp = now();
-      return trx
+      const restarted = await trx
         .updateTable('transcripts')
         .set({
           status: 'transcribing',
@@ -75,6 +72,8 @@ export function restartTranscript({ id, userId, language, prompt }: { id: string
         .where('id', '=', id)
         .where('user_id', '=', userId)
         .executeTakeFirst();
+      await assertTextWithinLimit(trx, userId);
+      return restarted;
     });
   });
 }
@@ -84,15 +83,18 @@ export function editTranscriptText({ id, userId, text }: { id: string; userId: s
   return run('editTranscriptText', async () => {
     const db = await getDb();
     const timestamp = now();
-    return writeSearchable(db, id, (trx) =>
-      trx
+    return writeSearchable(db, id, async (trx) => {
+      const result = await trx
         .updateTable('transcripts')
         .set((eb) => ({ original_text: eb.fn.coalesce('original_text', 'text'), text, edited_at: timestamp, updated_at: timestamp }))
         .where('id', '=', id)
         .where('user_id', '=', userId)
         .where('status', '!=', 'transcribing')
-        .executeTakeFirst(),
-    );
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
+      await assertTextWithinLimit(trx, userId);
+      return true;
+    });
   });
 }
 
@@ -110,16 +112,14 @@ export function revertTranscriptText({ id, userId }: { id: string; userId: strin
         .executeTakeFirst();
       if (!edited) return false;
       const timestamp = now();
-      await trx
-        .insertInto('transcript_versions')
-        .values({ id: randomUUID(), transcript_id: id, user_id: userId, text: edited.text, language: edited.language, prompt: edited.prompt, created_at: timestamp })
-        .execute();
+      await addTranscriptVersion(trx, { transcriptId: id, userId, ...edited });
       await trx
         .updateTable('transcripts')
         .set((eb) => ({ text: eb.fn.coalesce('original_text', 'text'), original_text: null, edited_at: null, updated_at: timestamp }))
         .where('id', '=', id)
         .where('user_id', '=', userId)
         .execute();
+      await assertTextWithinLimit(trx, userId);
       return true;
     });
   });
@@ -132,6 +132,59 @@ export function renameTranscript({ id, userId, title }: { id: string; userId: st
       trx.updateTable('transcripts').set({ title, updated_at: now() }).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
     );
   });
+}
+
+/**
+ * Keeps a text the transcript had as an earlier version. Only the newest versions are kept
+ * (LIMIT_VERSIONS_PER_TRANSCRIPT): the oldest is dropped.
+ */
+async function addTranscriptVersion(
+  trx: Kysely<Database>,
+  { transcriptId, userId, text, language, prompt }: { transcriptId: string; userId: string } & Pick<TranscriptVersion, 'text' | 'language' | 'prompt'>,
+) {
+  await trx.insertInto('transcript_versions').values({ id: randomUUID(), transcript_id: transcriptId, user_id: userId, text, language, prompt, created_at: now() }).execute();
+  await trx
+    .deleteFrom('transcript_versions')
+    .where('transcript_id', '=', transcriptId)
+    .where('user_id', '=', userId)
+    .where('id', 'not in', (eb) =>
+      eb
+        .selectFrom('transcript_versions')
+        .select('id')
+        .where('transcript_id', '=', transcriptId)
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(getConfig().limits.versionsPerTranscript),
+    )
+    .execute();
+}
+
+/**
+ * Refuses (last in the caller's transaction, which then rolls back) a change that leaves the user
+ * with more text than LIMIT_TEXT_MB_PER_USER: transcripts, their unedited originals and earlier
+ * versions. Counted in characters, which is bytes for most text.
+ */
+async function assertTextWithinLimit(trx: Kysely<Database>, userId: string) {
+  const limit = getConfig().limits.textBytesPerUser;
+  const [transcripts, versions] = await Promise.all([
+    trx
+      .selectFrom('transcripts')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>(sql`length(text) + coalesce(length(original_text), 0)`), eb.lit(0)).as('total'))
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow(),
+    trx
+      .selectFrom('transcript_versions')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>(sql`length(text)`), eb.lit(0)).as('total'))
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  if (Number(transcripts.total) + Number(versions.total) > limit) {
+    throw new AppError(
+      'payload_too_large:text_quota',
+      `Your transcripts hold more than ${limit / 1_000_000} MB of text, the most one account keeps. Delete transcripts you no longer need, then try again.`,
+    );
+  }
 }
 
 export function getTranscriptVersionsByTranscriptId({ transcriptId, userId }: { transcriptId: string; userId: string }) {
@@ -305,32 +358,5 @@ export function deleteTranscriptById({ id, userId }: { id: string; userId: strin
       .returning(['id', 'audio_key'])
       .executeTakeFirst();
     return deleted;
-  });
-}
-
-/** A restart ends every transcription that was running: mark them failed so they can be retried. */
-export function failInterruptedTranscripts() {
-  return run('failInterruptedTranscripts', async () => {
-    const db = await getDb();
-    return db.transaction().execute(async (trx) => {
-      const failed = await trx
-        .updateTable('transcripts')
-        .set({
-          status: 'failed',
-          error_code: 'interrupted',
-          error_message: 'The server restarted during this transcription. The audio is kept; transcribe it again.',
-          updated_at: now(),
-          completed_at: now(),
-        })
-        .where('status', '=', 'transcribing')
-        .returning('id')
-        .execute();
-      // Their partial texts were only saved as progress, never indexed.
-      await dialectOf(trx).searchIndex.update(
-        trx,
-        failed.map((row) => row.id),
-      );
-      return failed.length;
-    });
   });
 }

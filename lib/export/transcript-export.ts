@@ -1,5 +1,5 @@
 import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
-import { formatDateTime, safeFileName } from '@/lib/client/format';
+import { formatDateTime, safeFileName } from '@/lib/format';
 import { languageName } from '@/lib/languages';
 import type { TranscriptDetails } from '@/lib/transcript-details';
 

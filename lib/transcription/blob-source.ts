@@ -5,7 +5,7 @@ import { getDirectUploads } from '@/lib/audio-store';
 import { isUploadPathnameOf } from '@/lib/audio-store/uploads';
 import { MAX_AUDIO_BYTES, SNIFF_BYTES, sniffAudioFormat, type AudioFormat } from '@/lib/audio/format';
 import { AppError } from '@/lib/errors';
-import { readSmallJson } from '@/lib/request-body';
+import { parseJsonBody } from '@/lib/http/body';
 import { transcriptionOptionsSchema, type TranscriptionOptions } from './options';
 
 /** A request naming an upload is a few hundred bytes; anything much larger is not one. */
@@ -49,7 +49,7 @@ const notFound = () => new AppError('not_found:upload', 'This upload does not ex
 export async function receiveStoredUpload(request: Request, userId: string): Promise<StoredUpload> {
   const uploads = getDirectUploads();
   if (!uploads) throw new AppError('unsupported_media_type:transcription', 'Send the audio as multipart/form-data with a "file" field.');
-  const { blob: pathname, fileName, stream, ...fields } = await readRequest(request);
+  const { blob: pathname, fileName, stream, ...fields } = await parseJsonBody(request, requestSchema, { maxBytes: MAX_REQUEST_BYTES });
   const options = transcriptionOptionsSchema.safeParse({ ...fields, stream: String(stream) });
   if (!options.success) throw new AppError('bad_request:transcription', options.error.issues[0]?.message ?? 'Invalid fields.');
   if (!isUploadPathnameOf(pathname, userId)) throw notFound();
@@ -72,11 +72,4 @@ export async function receiveStoredUpload(request: Request, userId: string): Pro
     return refuse(new AppError('unsupported_media_type:transcription', 'This file is not audio we can transcribe. Use MP3, MP4, M4A, WAV, WebM or Ogg.'));
   }
   return { fileName, format, bytes, options: options.data, adopt: (key) => uploads.adopt(pathname, key), discard };
-}
-
-async function readRequest(request: Request) {
-  const parsed = requestSchema.safeParse(await readSmallJson(request, { maxBytes: MAX_REQUEST_BYTES, code: 'bad_request:transcription' }));
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new AppError('bad_request:transcription', issue?.path.length ? `${issue.path.join('.')}: ${issue.message}` : (issue?.message ?? 'Invalid request.'));
 }

@@ -29,3 +29,22 @@ export function encodeEvent(event: TranscriptEvent): Uint8Array {
 export function isFinalEvent(event: TranscriptEvent) {
   return event.type === 'transcript.text.done' || event.type === 'error';
 }
+
+/** Room for any piece in a PostgreSQL NOTIFY payload: JSON escapes a character as at most 6 bytes. */
+export const MAX_DELTA_PIECE_LENGTH = 1000;
+
+/**
+ * A delta cut into pieces of at most `maxLength` UTF-16 units, each with the offset of its first
+ * character from `at`; a surrogate pair is never cut in two.
+ */
+export function deltaPieces(at: number, delta: string, maxLength = MAX_DELTA_PIECE_LENGTH): { at: number; delta: string }[] {
+  const pieces: { at: number; delta: string }[] = [];
+  for (let start = 0; start < delta.length; ) {
+    let end = Math.min(start + maxLength, delta.length);
+    const last = delta.charCodeAt(end - 1);
+    if (end < delta.length && end - start > 1 && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    pieces.push({ at: at + start, delta: delta.slice(start, end) });
+    start = end;
+  }
+  return pieces;
+}

@@ -3,24 +3,41 @@ import 'server-only';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AudioFormat } from '@/lib/audio/format';
 import { getAudioStore } from '@/lib/audio-store';
-import { completeTranscript, createTranscript, deleteTranscriptById, endTranscriptWithoutText, restartTranscript, updateTranscriptProgress } from '@/lib/db/transcripts';
+import { getJobBus, type JobMessage } from '@/lib/bus';
+import { claimEndedTranscript, forgetTranscriptAudio, newTranscriptLease, releaseTranscriptLease } from '@/lib/db/jobs';
+import {
+  completeTranscript,
+  createTranscript,
+  deleteTranscriptById,
+  endTranscriptWithoutText,
+  getTranscriptById,
+  restartTranscript,
+  updateTranscriptProgress,
+} from '@/lib/db/transcripts';
 import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
 import type { StoredUpload } from './blob-source';
-import type { TranscriptEvent } from './events';
+import { deltaPieces, type TranscriptEvent } from './events';
 import type { IncomingUpload } from './incoming';
-import { createPushStream } from './push-stream';
+import { instanceId, keepLease } from './lease';
+import { abortable, createPushStream } from './push-stream';
 import { openTranscription, retryDelayMs, type UpstreamOptions } from './upstream';
 import { queuePositionOf } from './upstream-events';
 
 const MAX_ATTEMPTS = 3;
 const PROGRESS_SAVE_INTERVAL_MS = 500;
+/** How long a cancel from another instance may take before the caller hears it did not work. */
+const REMOTE_CANCEL_TIMEOUT_MS = 5000;
+const REMOTE_CANCEL_REPEAT_MS = 500;
+const AUDIO_KEPT = 'Your audio is kept; try again.';
 
 export type JobResult = { ok: true; text: string } | { ok: false; error: AppError };
 
 type Listener = (event: TranscriptEvent) => void;
+
+type Run = (job: TranscriptionJob) => Promise<string>;
 
 type AttemptInput = {
   audio: ReadableStream<Uint8Array>;
@@ -31,7 +48,8 @@ type AttemptInput = {
 };
 
 const registry = processSingleton('transcription-jobs', () => new Map<string, TranscriptionJob>());
-const restarting = processSingleton('transcription-restarts', () => new Set<string>());
+
+const leaseLost = () => new AppError('conflict:lease', 'Another server has taken this transcription over.');
 
 /** The running transcription for this id, if it runs in this process. */
 export function getRunningJob(id: string) {
@@ -59,6 +77,7 @@ function newTranscriptRow({ id, userId, upload, audioBytes }: { id: string; user
     duration_seconds: null,
     usage_json: null,
     completed_at: null,
+    ...newTranscriptLease({ instanceId, leaseMs: getConfig().jobs.leaseMs }),
   };
 }
 
@@ -72,13 +91,59 @@ function durationFrom(usage: unknown): number | null {
 function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   log.error('transcription.unexpected', { cause: error instanceof Error ? error.message : String(error) });
-  return new AppError('internal:transcription', 'Something went wrong while transcribing. Your audio is kept; try again.');
+  return new AppError('internal:transcription', `Something went wrong while transcribing. ${AUDIO_KEPT}`);
+}
+
+function publish(id: string, message: JobMessage) {
+  getJobBus()
+    .publish(id, message)
+    .catch((error: unknown) => log.warn('bus.publish_failed', { transcriptId: id, type: message.type, cause: error instanceof Error ? error.message : String(error) }));
+}
+
+/** Stops the transcription wherever it runs: here at once, on another instance through the bus. */
+export function requestCancel(id: string) {
+  const job = registry.get(id);
+  if (job) job.cancel();
+  else publish(id, { type: 'cancel' });
+}
+
+/**
+ * Cancels the user's running transcription and waits until it has ended, on whichever instance
+ * runs it. False when it was not running. The cancel is repeated until the transcript has ended,
+ * for a job that had not yet subscribed when the first one went out.
+ */
+export async function cancelTranscription({ id, userId }: { id: string; userId: string }): Promise<boolean> {
+  const local = registry.get(id);
+  if (local) {
+    local.cancel();
+    await local.finished;
+    return true;
+  }
+  const isRunning = async () => (await getTranscriptById({ id, userId }))?.status === 'transcribing';
+  let heardEnd: () => void = () => undefined;
+  const ended = new Promise<void>((resolve) => (heardEnd = resolve));
+  const unsubscribe = await getJobBus()
+    .subscribe(id, (message) => message.type === 'end' && heardEnd())
+    .catch(() => () => undefined);
+  try {
+    if (!(await isRunning())) return false;
+    const deadline = Date.now() + REMOTE_CANCEL_TIMEOUT_MS;
+    do {
+      publish(id, { type: 'cancel' });
+      await Promise.race([ended, sleep(REMOTE_CANCEL_REPEAT_MS)]);
+      if (!(await isRunning())) return true;
+    } while (Date.now() < deadline);
+    throw new AppError('timeout:cancel', 'The transcription did not stop in time. Try again.');
+  } finally {
+    unsubscribe();
+  }
 }
 
 /**
  * One transcription: stores the audio and streams it to the upstream at the same time, keeps
- * the text in the database as it grows, and fans its events out to whoever listens. It runs to
- * its end whether or not the client that started it is still connected.
+ * the text in the database as it grows, and fans its events out to whoever listens, here and
+ * on the other instances. It runs to its end whether or not the client that started it is still
+ * connected, as long as this instance holds its lease.
  */
 export class TranscriptionJob {
   readonly id: string;
@@ -96,15 +161,19 @@ export class TranscriptionJob {
   private usage: unknown = null;
   private sentDelta = false;
   private uploadComplete = false;
+  /** Set when the audio store failed: the transcription goes on, but there is nothing to retry from. */
+  private storageFailed = false;
   private saveTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  private readonly stopLease: () => void;
+  private readonly cancels: Promise<() => void>;
   private markReady!: () => void;
   private failBeforeReady!: (error: AppError) => void;
   /** Resolves when the client's response can begin: the audio is stored or the upstream answered. */
   readonly ready: Promise<void>;
   readonly finished: Promise<JobResult>;
 
-  private constructor({ id, userId, requestId, run }: { id: string; userId: string; requestId: string; run: (job: TranscriptionJob) => Promise<string> }) {
+  private constructor({ id, userId, requestId, run }: { id: string; userId: string; requestId: string; run: Run }) {
     this.id = id;
     this.userId = userId;
     this.requestId = requestId;
@@ -114,6 +183,11 @@ export class TranscriptionJob {
     });
     this.ready.catch(() => undefined);
     registry.set(id, this);
+    this.stopLease = keepLease({ id, userId, onLost: () => this.abortController.abort(leaseLost()) });
+    this.cancels = getJobBus().subscribe(id, (message) => {
+      if (message.type === 'cancel') this.cancel();
+    });
+    this.cancels.catch((error: unknown) => log.warn('bus.subscribe_failed', { transcriptId: id, cause: error instanceof Error ? error.message : String(error) }));
     this.emit({ type: 'transcript.created', id });
     this.touch();
     this.finished = run(this).then(
@@ -124,22 +198,7 @@ export class TranscriptionJob {
 
   /** Starts a transcription of an upload that is still arriving; `id` is its quota slot's, so that the upload's bytes count toward the daily audio. */
   static async fromUpload({ id, userId, upload, clientSignal, requestId }: { id: string; userId: string; upload: IncomingUpload; clientSignal: AbortSignal; requestId: string }) {
-    await createTranscript({
-      id,
-      user_id: userId,
-      title: titleFrom(upload.fileName),
-      file_name: titleFrom(upload.fileName),
-      language: upload.options.language ?? null,
-      prompt: upload.options.prompt ?? null,
-      error_code: null,
-      error_message: null,
-      audio_key: id,
-      audio_type: upload.format.mimeType,
-      audio_bytes: 0,
-      duration_seconds: null,
-      usage_json: null,
-      completed_at: null,
-    });
+    await createTranscript(newTranscriptRow({ id, userId, upload, audioBytes: 0 }));
     return new TranscriptionJob({ id, userId, requestId, run: (job) => job.runUpload(upload, clientSignal) });
   }
 
@@ -167,23 +226,29 @@ export class TranscriptionJob {
 
   /** Transcribes audio that is already stored, e.g. to retry a failed transcription. */
   static async fromStoredAudio({ id, userId, format, options, requestId }: { id: string; userId: string; format: AudioFormat; options: UpstreamOptions; requestId: string }) {
-    if (registry.has(id) || restarting.has(id)) throw new AppError('conflict:transcript', 'This transcript is already being transcribed.');
-    // Held across the await, so that two requests at once cannot both restart it.
-    restarting.add(id);
+    const conflict = () => new AppError('conflict:transcript', 'This transcript is already being transcribed.');
+    if (registry.has(id)) throw conflict();
+    // The lease is taken first, in one statement: of two requests on any instances, one wins.
+    if (!(await claimEndedTranscript({ id, userId, instanceId, leaseMs: getConfig().jobs.leaseMs }))) throw conflict();
     try {
       await restartTranscript({ id, userId, language: options.language ?? null, prompt: options.prompt ?? null });
-    } finally {
-      restarting.delete(id);
+    } catch (error) {
+      await releaseTranscriptLease({ id, userId, instanceId }).catch(() => undefined);
+      throw error;
     }
+    return TranscriptionJob.resume({ id, userId, format, options, requestId });
+  }
+
+  /**
+   * Runs, from its stored audio, a transcription whose row and lease this instance already
+   * holds: one taken over from an instance that stopped before any text was sent.
+   */
+  static resume({ id, userId, format, options, requestId }: { id: string; userId: string; format: AudioFormat; options: UpstreamOptions; requestId: string }) {
     return new TranscriptionJob({
       id,
       userId,
       requestId,
-      run: async (job) => {
-        job.uploadComplete = true;
-        job.markReady();
-        return job.transcribe(format, async () => ({ audio: await job.storedAudio(), options }));
-      },
+      run: (job) => job.runStored(format, options),
     });
   }
 
@@ -211,14 +276,18 @@ export class TranscriptionJob {
     for (const listener of this.listeners) listener(event);
   }
 
+  private addText(delta: string) {
+    for (const piece of deltaPieces(this.text.length, delta)) publish(this.id, { type: 'delta', ...piece });
+    this.text += delta;
+    this.emit({ type: 'transcript.text.delta', delta });
+  }
+
   /** Any sign of life (audio in, events out) postpones the idle timeout. */
   private touch() {
     clearTimeout(this.idleTimer);
     const { idleTimeoutMs } = getConfig().transcription;
     this.idleTimer = setTimeout(() => {
-      this.abortController.abort(
-        new AppError('timeout:upstream', 'The transcription stalled: nothing arrived for too long. Your audio is kept; try again.'),
-      );
+      this.abortController.abort(new AppError('timeout:upstream', `The transcription stalled: nothing arrived for too long. ${AUDIO_KEPT}`));
     }, idleTimeoutMs);
     this.idleTimer.unref();
   }
@@ -227,7 +296,9 @@ export class TranscriptionJob {
   private hear(comment: string) {
     this.touch();
     const position = queuePositionOf(comment);
-    if (position !== undefined) this.emit({ type: 'transcript.waiting', position });
+    if (position === undefined) return;
+    this.emit({ type: 'transcript.waiting', position });
+    publish(this.id, { type: 'waiting', position });
   }
 
   private runStored(format: AudioFormat, options: UpstreamOptions): Promise<string> {
@@ -245,21 +316,31 @@ export class TranscriptionJob {
 
     const storeFeed = createPushStream();
     const upstreamFeed = createPushStream();
-    const stored = getAudioStore().put(this.id, storeFeed.stream);
-    stored.catch(() => undefined);
+    // A store that gives up must not hold the upload back: the upstream may still succeed.
+    const stored = getAudioStore()
+      .put(this.id, storeFeed.stream)
+      .catch((error: unknown) => {
+        this.storageFailed = true;
+        storeFeed.abandon();
+        if (!this.signal.aborted) log.error('audio.store_failed', { requestId: this.requestId, cause: error instanceof Error ? error.message : String(error) });
+        return undefined;
+      });
     const ingested = this.ingest(upload, storeFeed, upstreamFeed, stored);
     ingested.catch(() => undefined);
 
-    const transcription = this.transcribe(upload.format, async (attempt) =>
-      attempt === 1
-        ? {
-            audio: upstreamFeed.stream,
-            options: upload.options,
-            lateOptions: () => upload.complete.then(({ options, lateFields }) => pick(options, lateFields)),
-            abandon: upstreamFeed.abandon,
-          }
-        : await ingested.then(async (options) => ({ audio: await this.storedAudio(), options })),
-    );
+    const transcription = this.transcribe(upload.format, async (attempt, previousError) => {
+      if (attempt === 1) {
+        return {
+          audio: upstreamFeed.stream,
+          options: upload.options,
+          lateOptions: () => upload.complete.then(({ options, lateFields }) => pick(options, lateFields)),
+          abandon: upstreamFeed.abandon,
+        };
+      }
+      const options = await ingested;
+      if (this.storageFailed) throw previousError;
+      return { audio: await this.storedAudio(), options };
+    });
     transcription.catch(() => undefined);
     try {
       await ingested;
@@ -278,28 +359,37 @@ export class TranscriptionJob {
     upload: IncomingUpload,
     storeFeed: ReturnType<typeof createPushStream>,
     upstreamFeed: ReturnType<typeof createPushStream>,
-    stored: Promise<{ bytes: number }>,
+    stored: Promise<{ bytes: number } | undefined>,
   ) {
     const reader = upload.audio.getReader();
-    const stopReading = () => reader.cancel(this.signal.reason).catch(() => undefined);
-    this.signal.addEventListener('abort', stopReading, { once: true });
+    // Ends the reads and the writes under way: a consumer that stopped reading cannot hold us.
+    const stop = () => {
+      reader.cancel(this.signal.reason).catch(() => undefined);
+      storeFeed.error(this.signal.reason);
+      upstreamFeed.error(this.signal.reason);
+    };
+    this.signal.addEventListener('abort', stop, { once: true });
+    let bytes = 0;
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         this.touch();
+        bytes += value.byteLength;
         await Promise.all([storeFeed.write(value), upstreamFeed.write(value)]);
       }
       if (this.signal.aborted) throw this.signal.reason;
       storeFeed.close();
       upstreamFeed.close();
-      const { options } = await upload.complete;
+      const { options } = await abortable(upload.complete, this.signal);
       // The client has sent everything: from here on its going away no longer stops the work.
       this.uploadComplete = true;
-      const { bytes } = await stored;
-      this.metrics.audioBytes = bytes;
+      const kept = await abortable(stored, this.signal);
+      this.metrics.audioBytes = kept?.bytes ?? bytes;
       this.metrics.uploadCompletedAt = Date.now();
-      await updateTranscriptProgress({ id: this.id, userId: this.userId, text: this.text, audioBytes: bytes });
+      // The bytes count toward the daily audio whether or not they could be kept.
+      await updateTranscriptProgress({ id: this.id, userId: this.userId, text: this.text, audioBytes: this.metrics.audioBytes });
+      if (!kept) await this.forgetAudio();
       return options;
     } catch (error) {
       const reason = this.signal.aborted ? this.signal.reason : error;
@@ -307,7 +397,7 @@ export class TranscriptionJob {
       upstreamFeed.error(reason);
       throw reason;
     } finally {
-      this.signal.removeEventListener('abort', stopReading);
+      this.signal.removeEventListener('abort', stop);
     }
   }
 
@@ -315,11 +405,12 @@ export class TranscriptionJob {
    * Asks the upstream, retrying from the stored audio on a retryable failure as long as no text
    * has reached the client yet (a retry would otherwise repeat text).
    */
-  private async transcribe(format: AudioFormat, inputFor: (attempt: number) => Promise<AttemptInput>): Promise<string> {
+  private async transcribe(format: AudioFormat, inputFor: (attempt: number, previousError: unknown) => Promise<AttemptInput>): Promise<string> {
+    let previousError: unknown;
     for (let attempt = 1; ; attempt++) {
       let input: AttemptInput | undefined;
       try {
-        input = await inputFor(attempt);
+        input = await inputFor(attempt, previousError);
         const { upstreamRequestId, events } = await openTranscription({
           ...input,
           format,
@@ -338,22 +429,25 @@ export class TranscriptionJob {
             this.usage = event.usage;
             return event.text;
           }
-          this.text += event.delta;
           this.metrics.firstDeltaAt ??= Date.now();
           this.sentDelta = true;
-          this.emit({ type: 'transcript.text.delta', delta: event.delta });
+          this.addText(event.delta);
           this.scheduleProgressSave();
         }
         throw new AppError('upstream:stream', 'The transcription service stopped before the transcript was complete.');
       } catch (error) {
-        input?.abandon?.();
         if (this.signal.aborted) throw this.signal.reason;
         const delayMs = retryDelayMs(error);
-        if (delayMs === undefined || this.sentDelta || attempt >= MAX_ATTEMPTS) throw error;
+        // An input that fails with the previous error has nothing to retry from.
+        if (delayMs === undefined || this.sentDelta || attempt >= MAX_ATTEMPTS || error === previousError) throw error;
+        previousError = error;
         log.info('upstream.retry', { requestId: this.requestId, attempt, delayMs });
         await sleep(delayMs, undefined, { signal: this.signal }).catch(() => {
           throw this.signal.reason;
         });
+      } finally {
+        // An upstream that has answered (even before reading the whole body) reads no more of it.
+        input?.abandon?.();
       }
     }
   }
@@ -362,6 +456,11 @@ export class TranscriptionJob {
     const stored = await getAudioStore().get(this.id);
     if (!stored) throw new AppError('not_found:audio', 'The stored audio for this transcript is missing.');
     return stored.body;
+  }
+
+  private async forgetAudio() {
+    await forgetTranscriptAudio({ id: this.id, userId: this.userId });
+    await getAudioStore().delete(this.id);
   }
 
   private scheduleProgressSave() {
@@ -373,9 +472,33 @@ export class TranscriptionJob {
   }
 
   private stopTimers() {
+    this.stopLease();
     clearTimeout(this.saveTimer);
     clearTimeout(this.idleTimer);
     this.saveTimer = undefined;
+  }
+
+  /** Whether a failure can be retried from stored audio, as the messages may say. */
+  private get audioKept() {
+    return this.uploadComplete && !this.storageFailed;
+  }
+
+  /** Never tell the user their audio is kept when it is not. */
+  private truthful(error: AppError) {
+    if (this.audioKept || !error.message.includes(AUDIO_KEPT)) return error;
+    return new AppError(error.code, error.message.replace(AUDIO_KEPT, 'The audio was not kept: upload the file again to retry.'), { cause: error });
+  }
+
+  /**
+   * Leaves the registry only once the row holds the final state, so that whoever finds no
+   * running job reads the final text; then tells the other instances it has ended.
+   */
+  private async leave(final: TranscriptEvent) {
+    await releaseTranscriptLease({ id: this.id, userId: this.userId, instanceId }).catch(() => undefined);
+    registry.delete(this.id);
+    this.emit(final);
+    publish(this.id, { type: 'end' });
+    this.cancels.then((unsubscribe) => unsubscribe()).catch(() => undefined);
   }
 
   private async succeed(text: string): Promise<JobResult> {
@@ -386,37 +509,44 @@ export class TranscriptionJob {
     } catch (error) {
       return this.fail(error);
     }
-    registry.delete(this.id);
-    this.emit({ type: 'transcript.text.done', text, ...(this.usage ? { usage: this.usage } : {}) });
+    await this.leave({ type: 'transcript.text.done', text, ...(this.usage ? { usage: this.usage } : {}) });
     return { ok: true, text };
   }
 
   private async fail(cause: unknown): Promise<JobResult> {
     this.stopTimers();
-    const error = asAppError(cause);
+    const error = this.truthful(asAppError(cause));
     this.abortController.abort(error);
-    registry.delete(this.id);
-    try {
-      if (!this.uploadComplete) {
-        // Nothing usable arrived: an incomplete or refused upload leaves no transcript behind.
-        await deleteTranscriptById({ id: this.id, userId: this.userId });
-        await getAudioStore().delete(this.id);
-      } else {
-        await endTranscriptWithoutText({
-          id: this.id,
-          userId: this.userId,
-          status: error.code.startsWith('cancelled:') ? 'cancelled' : 'failed',
-          text: this.text,
-          errorCode: error.code,
-          errorMessage: error.message,
-        });
+    // After a takeover the row is the new owner's to write.
+    if (error.code !== 'conflict:lease') {
+      try {
+        await this.saveFailure(error);
+      } catch (storeError) {
+        log.error('transcription.finalize_failed', { requestId: this.requestId, cause: storeError instanceof Error ? storeError.message : String(storeError) });
       }
-    } catch (storeError) {
-      log.error('transcription.finalize_failed', { requestId: this.requestId, cause: storeError instanceof Error ? storeError.message : String(storeError) });
     }
     this.failBeforeReady(error);
-    this.emit({ type: 'error', error: error.toJSON() });
+    await this.leave({ type: 'error', error: error.toJSON() });
     return { ok: false, error };
+  }
+
+  private async saveFailure(error: AppError) {
+    if (!this.uploadComplete && !this.text) {
+      // Nothing usable arrived: an incomplete or refused upload leaves no transcript behind.
+      await deleteTranscriptById({ id: this.id, userId: this.userId });
+      await getAudioStore().delete(this.id);
+      return;
+    }
+    await endTranscriptWithoutText({
+      id: this.id,
+      userId: this.userId,
+      status: error.code.startsWith('cancelled:') ? 'cancelled' : 'failed',
+      text: this.text,
+      errorCode: error.code,
+      errorMessage: error.message,
+    });
+    // Text that arrived during the upload is kept; the incomplete audio is not.
+    if (!this.uploadComplete) await this.forgetAudio();
   }
 }
 

@@ -1,7 +1,8 @@
 import 'server-only';
 
 import { encodeEvent, isFinalEvent, type TranscriptEvent } from './events';
-import type { TranscriptionJob } from './job';
+import { followTranscript, type SavedTranscript } from './follow';
+import { getRunningJob, type TranscriptionJob } from './job';
 
 export const SSE_HEADERS = {
   'Content-Type': 'text/event-stream; charset=utf-8',
@@ -42,6 +43,44 @@ export function eventStreamOf(job: TranscriptionJob | undefined, { stored, filte
     // The client went away; the job itself goes on and stores its result.
     cancel() {
       unsubscribe?.();
+    },
+  });
+}
+
+/**
+ * The events of a transcript's transcription wherever it runs: replayed from the start when it
+ * runs in this process, from the saved text on when it runs on another instance, and the saved
+ * text as the one final event once it has ended.
+ */
+export function transcriptEventStream({
+  id,
+  saved,
+  load,
+  filter = (event) => event,
+}: {
+  id: string;
+  saved: SavedTranscript;
+  load: () => Promise<SavedTranscript | undefined>;
+  filter?: EventFilter;
+}): ReadableStream<Uint8Array> {
+  const job = getRunningJob(id);
+  if (job || saved.status !== 'transcribing') return eventStreamOf(job, { stored: { type: 'transcript.text.done', text: saved.text }, filter });
+  const reader = new AbortController();
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      void followTranscript({
+        id,
+        load,
+        signal: reader.signal,
+        send: (event) => {
+          const sent = filter(event);
+          if (sent) controller.enqueue(encodeEvent(sent));
+          if (isFinalEvent(event)) controller.close();
+        },
+      });
+    },
+    cancel() {
+      reader.abort();
     },
   });
 }

@@ -1,3 +1,4 @@
+import { route } from '@/lib/http/route';
 import { findSharedTranscript } from '@/lib/share-token';
 import { notFoundDocument, sharedDocument } from './shared-document';
 
@@ -9,8 +10,8 @@ import { notFoundDocument, sharedDocument } from './shared-document';
  * root layout's head or to the app's palette is copied there by hand), and its one script (the
  * live follow) is plain DOM code.
  */
-export async function GET(request: Request, { params }: { params: Promise<{ token: string }> }) {
-  const { token } = await params;
+export const GET = route({ auth: 'public' }, async ({ request, params }) => {
+  const token = typeof params.token === 'string' ? params.token : '';
   const shared = await findSharedTranscript({ token, recordView: true });
   // The per-request nonce that proxy.ts put in the policy.
   const nonce = /'nonce-([^']+)'/.exec(request.headers.get('content-security-policy') ?? '')?.[1];
@@ -23,4 +24,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ toke
     // Never cached: a copy would outlive a revoked or expired link.
     headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'private, no-store' },
   });
-}
+});

@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { formatDay, formatDuration } from '@/lib/client/format';
+import { formatDay, formatDuration } from '@/lib/format';
 import { Html, html } from '@/lib/html';
 import { languageName } from '@/lib/languages';
 import type { findSharedTranscript } from '@/lib/share-token';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { searchWords } from '../search';
+import { searchWords } from '@/lib/search-marks';
 import type { SqlDialect } from './types';
 
 /**

@@ -1,38 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import { after } from 'next/server';
-import { getSignedInUserId } from '@/app/(auth)/auth';
 import { getAudioStore } from '@/lib/audio-store';
+import { takeRateLimitHit } from '@/lib/db/rate-limits';
 import { deleteTranscriptsByIds, getTranscriptsByUserId } from '@/lib/db/transcripts';
+import { getConfig } from '@/lib/env';
 import { isTranscriptionConfigured } from '@/lib/engine/target';
 import { AppError, isAppError } from '@/lib/errors';
+import { declaredContentLength, parseJsonBody } from '@/lib/http/body';
+import { route } from '@/lib/http/route';
 import { log } from '@/lib/log';
 import { reserveTranscription, type TranscriptionSlot } from '@/lib/quota/transcription';
-import { crossOriginError } from '@/lib/same-origin';
 import { isStoredUploadRequest, receiveStoredUpload } from '@/lib/transcription/blob-source';
 import { checkUploadHeaders, receiveUpload } from '@/lib/transcription/incoming';
-import { getRunningJob, TranscriptionJob } from '@/lib/transcription/job';
+import { requestCancel, TranscriptionJob } from '@/lib/transcription/job';
 import type { TranscriptionOptions } from '@/lib/transcription/options';
 import { logTranscriptionRequest, settleWhenFinished } from '@/lib/transcription/request-log';
 import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
-import { bulkDeleteSchema, encodeCursor, listFilterSchema, listQuerySchema, parseJsonBody, toTranscriptFilter } from './schema';
+import { toHistoryItem } from '@/lib/transcript-details';
+import { bulkDeleteSchema, encodeCursor, listFilterSchema, listQuerySchema, toTranscriptFilter } from './schema';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
+/** A streamed answer lasts as long as the transcription. */
+export const maxDuration = 800;
 
 /**
  * Transcribes an uploaded file, streaming the audio to the upstream while it arrives; or, as JSON,
- * a file that the browser uploaded to the Blob store itself.
+ * a file that the browser uploaded to the Blob store itself. The body is read here under the
+ * upload's own cap (receiveUpload, receiveStoredUpload); every refusal closes the connection (see
+ * the wrapper), sparing the server the rest of a body it will not read.
  */
-export async function POST(request: Request) {
-  const userId = await getSignedInUserId();
-  if (!userId) return refusal(new AppError('unauthorized:auth'));
-  const crossOrigin = crossOriginError(request);
-  if (crossOrigin) return refusal(crossOrigin);
-  if (!isTranscriptionConfigured()) return refusal(new AppError('unavailable:transcription'));
+export const POST = route({ auth: 'session', body: 'own' }, async ({ request, userId }) => {
+  if (!isTranscriptionConfigured()) throw new AppError('unavailable:transcription');
 
   const requestId = randomUUID();
   const startedAt = Date.now();
-  let declaredBytes = declaredContentLength(request);
+  let declaredBytes = declaredContentLength(request.headers);
 
   let slot: TranscriptionSlot | undefined;
   let job: TranscriptionJob | undefined;
@@ -79,71 +82,34 @@ export async function POST(request: Request) {
       slot?.release();
       logTranscriptionRequest({ requestId, userId, startedAt, declaredBytes, status: appError.status, code: appError.code });
     }
-    return refusal(appError);
+    throw appError;
   }
-}
-
-/**
- * An error answer to an upload whose body may still be arriving. Closing the connection spares
- * the server reading (and the client sending) the rest: Node would otherwise drain it all to
- * keep the connection alive, e.g. 30 MB behind a 413 decided from the headers.
- */
-function refusal(error: AppError) {
-  const response = error.toResponse();
-  response.headers.set('Connection', 'close');
-  return response;
-}
-
-function declaredContentLength(request: Request) {
-  const length = Number(request.headers.get('content-length') ?? Number.NaN);
-  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
-}
+});
 
 /** The signed-in user's transcripts, newest first, a page at a time; optionally searched and filtered. */
-export async function GET(request: Request) {
-  const userId = await getSignedInUserId();
-  if (!userId) return new AppError('unauthorized:auth').toResponse();
-
-  const params = Object.fromEntries(new URL(request.url).searchParams);
-  const query = listQuerySchema.extend(listFilterSchema.shape).safeParse(params);
-  if (!query.success) return new AppError('bad_request:api', query.error.issues[0]?.message).toResponse();
-
+export const GET = route({ auth: 'session' }, async ({ request, userId }) => {
+  const query = listQuerySchema.extend(listFilterSchema.shape).safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!query.success) throw new AppError('bad_request:api', query.error.issues[0]?.message);
   const { cursor, limit, ...filter } = query.data;
+  if (filter.q) {
+    // Each search reads the whole full-text index: counted per user, across every instance.
+    const verdict = await takeRateLimitHit({ bucket: 'search', key: userId, limit: getConfig().limits.searchesPerMinute, windowMs: 60_000 });
+    if (!verdict.allowed) {
+      throw new AppError('rate_limit:search', 'Too many searches in the last minute. Wait a moment, then search again.', { retryAfterSeconds: verdict.retryAfterSeconds });
+    }
+  }
+
   const { items, nextCursor } = await getTranscriptsByUserId({ userId, cursor, limit, filter: toTranscriptFilter(filter) });
-  return Response.json(
-    {
-      items: items.map((item) => ({
-        id: item.id,
-        title: item.title,
-        titleMarked: item.titleMarked,
-        status: item.status,
-        createdAt: item.created_at,
-        editedAt: item.edited_at,
-        audioBytes: item.audio_bytes,
-        durationSeconds: item.duration_seconds,
-        preview: item.text_start.split('\n')[0]?.slice(0, 200) ?? '',
-        snippet: item.snippet,
-        errorMessage: item.error_message,
-      })),
-      nextCursor: encodeCursor(nextCursor),
-    },
-    { headers: { 'Cache-Control': 'no-store' } },
-  );
-}
+  return Response.json({ items: items.map(toHistoryItem), nextCursor: encodeCursor(nextCursor) }, { headers: { 'Cache-Control': 'no-store' } });
+});
 
 /** Deletes several of the user's transcripts (ids that are not theirs are skipped), with their audio. */
-export async function DELETE(request: Request) {
-  const crossOrigin = crossOriginError(request);
-  if (crossOrigin) return crossOrigin.toResponse();
-  const userId = await getSignedInUserId();
-  if (!userId) return new AppError('unauthorized:auth').toResponse();
-  const body = await parseJsonBody(request, bulkDeleteSchema);
-  if ('error' in body) return body.error.toResponse();
-
-  const deleted = await deleteTranscriptsByIds({ ids: body.data.ids, userId });
+export const DELETE = route({ auth: 'session' }, async ({ request, userId }) => {
+  const { ids } = await parseJsonBody(request, bulkDeleteSchema);
+  const deleted = await deleteTranscriptsByIds({ ids, userId });
   for (const transcript of deleted) {
-    getRunningJob(transcript.id)?.cancel();
+    requestCancel(transcript.id);
     if (transcript.audio_key) await getAudioStore().delete(transcript.audio_key);
   }
   return Response.json({ deleted: deleted.map((transcript) => transcript.id) });
-}
+});

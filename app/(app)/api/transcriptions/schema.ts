@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '@/lib/errors';
+import { transcriptIdSchema } from '@/lib/owned-transcript';
 
 export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -21,8 +21,6 @@ export const listQuerySchema = z.object({
 export function encodeCursor(cursor: { createdAt: string; id: string } | null) {
   return cursor ? Buffer.from(`${cursor.createdAt}|${cursor.id}`).toString('base64url') : null;
 }
-
-export const transcriptIdSchema = z.uuid();
 
 const isoDay = z.iso.date();
 
@@ -64,19 +62,3 @@ export const shareLinkSchema = z
     includeAudio: z.boolean().default(false),
   })
   .strict();
-
-/** The request's JSON body (none counts as `{}`) checked against `schema`, or the 400 naming the first bad field. */
-export async function parseJsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<{ data: T } | { error: AppError }> {
-  let body: unknown;
-  try {
-    const text = await request.text();
-    body = text.trim() ? JSON.parse(text) : {};
-  } catch {
-    return { error: new AppError('bad_request:api', 'The request body must be JSON.') };
-  }
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return { data: parsed.data };
-  const issue = parsed.error.issues[0];
-  const field = issue?.path.join('.');
-  return { error: new AppError('bad_request:api', field ? `${field}: ${issue?.message}` : (issue?.message ?? 'Invalid request.')) };
-}

@@ -1,21 +1,18 @@
 import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
-import { getOwnedTranscriptDetails } from '@/app/(app)/api/transcriptions/[id]/owned';
-import { toShareLinkDetails } from '@/app/(app)/api/transcriptions/[id]/share/details';
-import { transcriptIdSchema } from '@/app/(app)/api/transcriptions/schema';
 import { getSignedInUserId } from '@/app/(auth)/auth';
 import { TranscriptView } from '@/components/transcript-view';
 import { getShareLinksByTranscriptId } from '@/lib/db/share-links';
-import { getTranscriptById } from '@/lib/db/transcripts';
 import { isTranscriptionConfigured } from '@/lib/engine/target';
+import { findOwnedTranscript, getOwnedTranscriptDetails } from '@/lib/owned-transcript';
+import { toShareLinkDetails } from '@/lib/transcript-details';
 
 /** The signed-in user's transcript; someone else's is as missing as one that never existed. */
 const loadTranscript = cache(async (id: string) => {
   const userId = await getSignedInUserId();
   if (!userId) return { userId: undefined, transcript: undefined };
-  if (!transcriptIdSchema.safeParse(id).success) return { userId, transcript: undefined };
-  return { userId, transcript: await getTranscriptById({ id, userId }) };
+  return { userId, transcript: await findOwnedTranscript({ id, userId }) };
 });
 
 export async function generateMetadata({ params }: PageProps<'/transcripts/[id]'>): Promise<Metadata> {

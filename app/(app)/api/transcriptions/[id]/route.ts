@@ -1,50 +1,36 @@
 import { getAudioStore } from '@/lib/audio-store';
-import { deleteTranscriptById, editTranscriptText, getTranscriptById, renameTranscript } from '@/lib/db/transcripts';
+import { deleteTranscriptById, editTranscriptText, renameTranscript } from '@/lib/db/transcripts';
 import { AppError } from '@/lib/errors';
-import { crossOriginError } from '@/lib/same-origin';
-import { getRunningJob } from '@/lib/transcription/job';
-import { parseJsonBody, transcriptPatchSchema } from '../schema';
-import { getOwnedTranscriptDetails, loadOwnedTranscript } from './owned';
-
-type Context = { params: Promise<{ id: string }> };
+import { MAX_TRANSCRIPT_EDIT_BYTES, parseJsonBody } from '@/lib/http/body';
+import { route } from '@/lib/http/route';
+import { getCurrentTranscriptDetails, getOwnedTranscript, getOwnedTranscriptDetails } from '@/lib/owned-transcript';
+import { requestCancel } from '@/lib/transcription/job';
+import { transcriptPatchSchema } from '../schema';
 
 const noStore = { 'Cache-Control': 'no-store' };
 
-export async function GET(_request: Request, { params }: Context) {
-  const owned = await loadOwnedTranscript(params);
-  if (owned instanceof AppError) return owned.toResponse();
-  return Response.json(await getOwnedTranscriptDetails(owned), { headers: noStore });
-}
+export const GET = route({ auth: 'session' }, async ({ params, userId }) => {
+  const transcript = await getOwnedTranscript({ id: params.id, userId });
+  return Response.json(await getOwnedTranscriptDetails({ transcript, userId }), { headers: noStore });
+});
 
 /** Renames the transcript (`{title}`) or replaces its text with the user's edit (`{text}`). */
-export async function PATCH(request: Request, { params }: Context) {
-  const crossOrigin = crossOriginError(request);
-  if (crossOrigin) return crossOrigin.toResponse();
-  const owned = await loadOwnedTranscript(params);
-  if (owned instanceof AppError) return owned.toResponse();
-  const body = await parseJsonBody(request, transcriptPatchSchema);
-  if ('error' in body) return body.error.toResponse();
-
-  const { id } = owned.transcript;
-  const { userId } = owned;
-  if ('title' in body.data) {
-    await renameTranscript({ id, userId, title: body.data.title });
-  } else if (!(await editTranscriptText({ id, userId, text: body.data.text }))) {
-    return new AppError('conflict:transcript', 'The text can be edited once the transcription has ended.').toResponse();
+export const PATCH = route({ auth: 'session', body: MAX_TRANSCRIPT_EDIT_BYTES }, async ({ request, params, userId }) => {
+  const body = await parseJsonBody(request, transcriptPatchSchema, { maxBytes: MAX_TRANSCRIPT_EDIT_BYTES });
+  const { id } = await getOwnedTranscript({ id: params.id, userId });
+  if ('title' in body) {
+    await renameTranscript({ id, userId, title: body.title });
+  } else if (!(await editTranscriptText({ id, userId, text: body.text }))) {
+    throw new AppError('conflict:transcript', 'The text can be edited once the transcription has ended.');
   }
-  const transcript = await getTranscriptById({ id, userId });
-  if (!transcript) return new AppError('not_found:transcript').toResponse();
-  return Response.json(await getOwnedTranscriptDetails({ transcript, userId }), { headers: noStore });
-}
+  return Response.json(await getCurrentTranscriptDetails({ id, userId }), { headers: noStore });
+});
 
 /** Deletes the transcript, its share links and its audio. */
-export async function DELETE(request: Request, { params }: Context) {
-  const crossOrigin = crossOriginError(request);
-  if (crossOrigin) return crossOrigin.toResponse();
-  const owned = await loadOwnedTranscript(params);
-  if (owned instanceof AppError) return owned.toResponse();
-  getRunningJob(owned.transcript.id)?.cancel();
-  const deleted = await deleteTranscriptById({ id: owned.transcript.id, userId: owned.userId });
+export const DELETE = route({ auth: 'session' }, async ({ params, userId }) => {
+  const { id } = await getOwnedTranscript({ id: params.id, userId });
+  requestCancel(id);
+  const deleted = await deleteTranscriptById({ id, userId });
   if (deleted?.audio_key) await getAudioStore().delete(deleted.audio_key);
   return new Response(null, { status: 204 });
-}
+});

@@ -1,25 +1,23 @@
 import { AppError } from '@/lib/errors';
-import { findSharedTranscript } from '@/lib/share-token';
-import { getRunningJob } from '@/lib/transcription/job';
-import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
+import { route } from '@/lib/http/route';
+import { eventForReaders, findSharedTranscript, whileShared } from '@/lib/share-token';
+import { SSE_HEADERS, transcriptEventStream } from '@/lib/transcription/responses';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
+/** The stream lasts as long as the transcription it follows. */
+export const maxDuration = 800;
 
-/**
- * The shared transcript's text as it is transcribed, for a live link only. Readers get the text,
- * nothing else: no ids, no usage.
- */
-export async function GET(_request: Request, { params }: { params: Promise<{ token: string }> }) {
-  const shared = await findSharedTranscript({ token: (await params).token, recordView: false });
-  if (!shared) return new AppError('not_found:share').toResponse();
-  const stream = eventStreamOf(getRunningJob(shared.transcript_id), {
-    stored: { type: 'transcript.text.done', text: shared.text },
-    filter: (event) => {
-      if (event.type === 'transcript.created') return undefined;
-      if (event.type === 'transcript.text.done') return { type: event.type, text: event.text };
-      return event;
-    },
+/** The shared transcript's text as it is transcribed, for a live link only, and only while it stays live. */
+export const GET = route({ auth: 'public' }, async ({ params }) => {
+  const token = typeof params.token === 'string' ? params.token : '';
+  const shared = await findSharedTranscript({ token, recordView: false });
+  if (!shared) throw new AppError('not_found:share');
+  const events = transcriptEventStream({
+    id: shared.transcript_id,
+    saved: shared,
+    load: () => findSharedTranscript({ token, recordView: false }),
+    filter: eventForReaders,
   });
-  return new Response(stream, { headers: { ...SSE_HEADERS, 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' } });
-}
+  return new Response(whileShared(events, token), { headers: { ...SSE_HEADERS, 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' } });
+});

@@ -1,10 +1,9 @@
 import { storedAudioResponse } from '@/lib/audio-store/response';
-import { AppError } from '@/lib/errors';
-import { loadOwnedTranscript } from '../owned';
+import { route } from '@/lib/http/route';
+import { getOwnedTranscript } from '@/lib/owned-transcript';
 
 /** The stored audio, owner only. */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const owned = await loadOwnedTranscript(params);
-  if (owned instanceof AppError) return owned.toResponse();
-  return storedAudioResponse(request, { audioKey: owned.transcript.audio_key, audioType: owned.transcript.audio_type });
-}
+export const GET = route({ auth: 'session' }, async ({ request, params, userId }) => {
+  const transcript = await getOwnedTranscript({ id: params.id, userId });
+  return storedAudioResponse(request, { audioKey: transcript.audio_key, audioType: transcript.audio_type });
+});

@@ -1,17 +1,11 @@
 import { AppError } from '@/lib/errors';
-import { crossOriginError } from '@/lib/same-origin';
-import { getRunningJob } from '@/lib/transcription/job';
-import { loadOwnedTranscript } from '../owned';
+import { route } from '@/lib/http/route';
+import { getOwnedTranscript } from '@/lib/owned-transcript';
+import { cancelTranscription } from '@/lib/transcription/job';
 
-/** Stops a running transcription: the upstream request is aborted and the transcript marked cancelled. */
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const crossOrigin = crossOriginError(request);
-  if (crossOrigin) return crossOrigin.toResponse();
-  const owned = await loadOwnedTranscript(params);
-  if (owned instanceof AppError) return owned.toResponse();
-  const job = getRunningJob(owned.transcript.id);
-  if (!job) return new AppError('conflict:transcript', 'This transcription has already ended.').toResponse();
-  job.cancel();
-  await job.finished;
+/** Stops a running transcription on whichever instance runs it: the upstream request is aborted and the transcript marked cancelled. */
+export const POST = route({ auth: 'session' }, async ({ params, userId }) => {
+  const transcript = await getOwnedTranscript({ id: params.id, userId });
+  if (!(await cancelTranscription({ id: transcript.id, userId }))) throw new AppError('conflict:transcript', 'This transcription has already ended.');
   return new Response(null, { status: 204 });
-}
+});

@@ -1,18 +1,19 @@
-import { AppError } from '@/lib/errors';
-import { getRunningJob } from '@/lib/transcription/job';
-import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
-import { loadOwnedTranscript } from '../owned';
+import { getTranscriptById } from '@/lib/db/transcripts';
+import { route } from '@/lib/http/route';
+import { getOwnedTranscript } from '@/lib/owned-transcript';
+import { SSE_HEADERS, transcriptEventStream } from '@/lib/transcription/responses';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
+/** The stream lasts as long as the transcription it follows. */
+export const maxDuration = 800;
 
 /**
- * The running transcription's events, replayed from the start, so that a page opened (or
+ * The running transcription's events (on whichever instance it runs), so that a page opened (or
  * reopened) mid-transcription shows the live text; once it has ended, the stored text.
  */
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const owned = await loadOwnedTranscript(params);
-  if (owned instanceof AppError) return owned.toResponse();
-  const { transcript } = owned;
-  return new Response(eventStreamOf(getRunningJob(transcript.id), { stored: { type: 'transcript.text.done', text: transcript.text } }), { headers: SSE_HEADERS });
-}
+export const GET = route({ auth: 'session' }, async ({ params, userId }) => {
+  const transcript = await getOwnedTranscript({ id: params.id, userId });
+  const load = () => getTranscriptById({ id: transcript.id, userId });
+  return new Response(transcriptEventStream({ id: transcript.id, saved: transcript, load }), { headers: SSE_HEADERS });
+});

@@ -1,20 +1,20 @@
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
 import { contentDisposition, EXPORT_FORMATS, exportTranscript } from '@/lib/export/transcript-export';
-import { getOwnedTranscriptDetails, loadOwnedTranscript } from '../owned';
+import { route } from '@/lib/http/route';
+import { getOwnedTranscript, getOwnedTranscriptDetails } from '@/lib/owned-transcript';
 
 export const runtime = 'nodejs';
 
 const exportQuerySchema = z.object({ format: z.enum(EXPORT_FORMATS, { error: `format must be one of ${EXPORT_FORMATS.join(', ')}.` }) });
 
 /** The transcript as a file to download, named after its title. */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const owned = await loadOwnedTranscript(params);
-  if (owned instanceof AppError) return owned.toResponse();
+export const GET = route({ auth: 'session' }, async ({ request, params, userId }) => {
   const query = exportQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!query.success) return new AppError('bad_request:api', query.error.issues[0]?.message).toResponse();
+  if (!query.success) throw new AppError('bad_request:api', query.error.issues[0]?.message);
+  const transcript = await getOwnedTranscript({ id: params.id, userId });
 
-  const file = await exportTranscript(await getOwnedTranscriptDetails(owned), query.data.format);
+  const file = await exportTranscript(await getOwnedTranscriptDetails({ transcript, userId }), query.data.format);
   return new Response(file.body, {
     headers: {
       'Content-Type': file.contentType,
@@ -23,4 +23,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       'X-Content-Type-Options': 'nosniff',
     },
   });
-}
+});

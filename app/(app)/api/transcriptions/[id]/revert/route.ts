@@ -1,19 +1,11 @@
-import { getTranscriptById, revertTranscriptText } from '@/lib/db/transcripts';
-import { crossOriginError } from '@/lib/same-origin';
+import { revertTranscriptText } from '@/lib/db/transcripts';
 import { AppError } from '@/lib/errors';
-import { getOwnedTranscriptDetails, loadOwnedTranscript } from '../owned';
+import { route } from '@/lib/http/route';
+import { getCurrentTranscriptDetails, getOwnedTranscript } from '@/lib/owned-transcript';
 
 /** Puts back the text the transcription service produced, undoing the user's edits. */
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const crossOrigin = crossOriginError(request);
-  if (crossOrigin) return crossOrigin.toResponse();
-  const owned = await loadOwnedTranscript(params);
-  if (owned instanceof AppError) return owned.toResponse();
-  const { userId } = owned;
-  if (!(await revertTranscriptText({ id: owned.transcript.id, userId }))) {
-    return new AppError('conflict:transcript', 'This text has not been edited.').toResponse();
-  }
-  const transcript = await getTranscriptById({ id: owned.transcript.id, userId });
-  if (!transcript) return new AppError('not_found:transcript').toResponse();
-  return Response.json(await getOwnedTranscriptDetails({ transcript, userId }), { headers: { 'Cache-Control': 'no-store' } });
-}
+export const POST = route({ auth: 'session' }, async ({ params, userId }) => {
+  const { id } = await getOwnedTranscript({ id: params.id, userId });
+  if (!(await revertTranscriptText({ id, userId }))) throw new AppError('conflict:transcript', 'This text has not been edited.');
+  return Response.json(await getCurrentTranscriptDetails({ id, userId }), { headers: { 'Cache-Control': 'no-store' } });
+});

@@ -12,10 +12,13 @@ import { getEngineKey } from '@/lib/engine/target';
 import { transcribeFile } from '@/lib/engine/transcribe';
 import { receiveEngineUpload, type EngineUpload } from '@/lib/engine/upload';
 import { getConfig } from '@/lib/env';
+import { route } from '@/lib/http/route';
 import { log } from '@/lib/log';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
+/** A recognition streams its text for as long as it runs. */
+export const maxDuration = 800;
 
 /** A full line frees a place within minutes; the app tells its user to try again in a minute. */
 const BUSY_RETRY_AFTER_SECONDS = 60;
@@ -23,9 +26,9 @@ const BUSY_RETRY_AFTER_SECONDS = 60;
 /**
  * The built-in offline engine, an OpenAI-compatible `POST /audio/transcriptions`. The app's
  * upstream client calls it like any other upstream, on the address this server listens on; it
- * authenticates by its own generated key, not by a session.
+ * authenticates by its own generated key, not by a session, and reads its own upload under its own cap.
  */
-export async function POST(request: Request) {
+export const POST = route({ auth: 'engine-key', body: 'own' }, async ({ request }) => {
   const requestId = /^[\w.:-]{1,128}$/.exec(request.headers.get('x-client-request-id') ?? '')?.[0] ?? randomUUID();
   const headers = { 'x-request-id': requestId };
   if (getConfig().transcription.engine !== 'builtin') return engineErrors.disabled().toResponse(headers);
@@ -95,7 +98,7 @@ export async function POST(request: Request) {
   } finally {
     if (!handedOff) await upload.dispose();
   }
-}
+});
 
 function failure(error: unknown, requestId: string, headers: Record<string, string>, signal: AbortSignal) {
   if (signal.aborted) log.info('engine.aborted', { requestId });

@@ -1,4 +1,4 @@
-/** Display formats shared by the owner's pages and the public share page (no browser APIs). */
+/** Display formats shared by the owner's pages, exports and the public share page: pure, for server and browser alike. */
 
 export function formatDuration(totalSeconds: number) {
   const seconds = Math.max(0, Math.round(totalSeconds));

@@ -1,0 +1,117 @@
+import 'server-only';
+
+import { unstable_rethrow } from 'next/navigation';
+import { NextRequest } from 'next/server';
+import { AppError, isAppError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import { crossOriginError } from '@/lib/same-origin';
+import { MAX_BODY_BYTES, readCappedBody, tooLarge, declaredContentLength } from './body';
+
+/**
+ * Who may call a route: a signed-in user (`session`); anyone (`public`: share links, health,
+ * Auth.js's own endpoints); or the built-in engine's client, which the handler authenticates by
+ * the engine's bearer key itself, answering in the OpenAI error shape (`engine-key`).
+ */
+export type RouteAuth = 'session' | 'public' | 'engine-key';
+
+/** Dynamic segments as Next passes them; handlers validate the ones they use. */
+export type RouteParams = Record<string, string | string[] | undefined>;
+
+type BaseContext = { request: NextRequest; params: RouteParams };
+export type RouteContext<A extends RouteAuth> = A extends 'session' ? BaseContext & { userId: string } : BaseContext;
+
+export type RouteOptions<A extends RouteAuth> = {
+  auth: A;
+  /**
+   * The most bytes the body may have (default 64 KB): larger bodies are refused with 413 before the
+   * handler runs, which then reads at most this many. `own`: the handler streams the body itself
+   * under a limit of its own (uploads); the wrapper reads none of it.
+   */
+  body?: number | 'own';
+};
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * What every route handler does before its own work, in one place (dub's `withWorkspace`): the
+ * origin check for state-changing methods, authentication, the body cap, and one answer shape
+ * for every error, `{ error: { code, message } }`. Unexpected errors are logged without user
+ * content and answered with a generic 500.
+ */
+export function route<A extends RouteAuth>(options: RouteOptions<A>, handler: (context: RouteContext<A>) => Response | Promise<Response>) {
+  return async function handle(request: NextRequest, { params }: { params: Promise<RouteParams> }): Promise<Response> {
+    // Until the body has been read whole, an answer closes the connection: Node would otherwise
+    // read (and discard) all of a refused body to keep the connection alive.
+    let bodyRead = request.body === null;
+    try {
+      if (!SAFE_METHODS.has(request.method)) {
+        const crossOrigin = crossOriginError(request);
+        if (crossOrigin) throw crossOrigin;
+      }
+      const userId = options.auth === 'session' ? await signedInUserId() : undefined;
+      let capped = request;
+      if (options.body !== 'own') {
+        capped = await withCappedBody(request, options.body ?? MAX_BODY_BYTES);
+        bodyRead = true;
+      }
+      return await handler({ request: capped, params: await params, ...(userId ? { userId } : {}) } as RouteContext<A>);
+    } catch (error) {
+      const response = errorResponse(error, request);
+      if (!bodyRead) response.headers.set('Connection', 'close');
+      return response;
+    }
+  };
+}
+
+async function signedInUserId() {
+  // Imported on use: Auth.js cannot load outside Next (unit tests of public routes).
+  const { getSignedInUserId } = await import('@/app/(auth)/auth');
+  const userId = await getSignedInUserId();
+  if (!userId) throw new AppError('unauthorized:auth');
+  return userId;
+}
+
+/**
+ * The request with its body read up to the cap and held (at most `maxBytes`), so that whatever
+ * reads it next (a handler, Auth.js) cannot read more. Safe methods keep their request: their
+ * bodies are never read, and a declared oversize one is still refused.
+ */
+async function withCappedBody(request: NextRequest, maxBytes: number) {
+  if (SAFE_METHODS.has(request.method)) {
+    if ((declaredContentLength(request.headers) ?? 0) > maxBytes) throw tooLarge(maxBytes);
+    return request;
+  }
+  const body = await readCappedBody(request, maxBytes);
+  const headers = new Headers(request.headers);
+  headers.delete('transfer-encoding');
+  headers.set('content-length', String(body.byteLength));
+  return new NextRequest(request.url, { method: request.method, headers, body: body.byteLength > 0 ? body : null, signal: request.signal });
+}
+
+function errorResponse(error: unknown, request: Request) {
+  // Next's own control flow (redirect(), notFound()) passes through.
+  unstable_rethrow(error);
+  if (isAppError(error)) return error.toResponse();
+  if (request.signal.aborted) return new AppError('cancelled:request', 'The request was cancelled.').toResponse();
+  log.error('route.unexpected', { method: request.method, path: pathForLog(request.url), ...describeForLog(error) });
+  return new AppError('internal:server').toResponse();
+}
+
+/** The path without secrets: share tokens (43 characters) and anything as long are left out. */
+function pathForLog(url: string) {
+  return new URL(url).pathname.replace(/[^/]{40,}/g, ':secret');
+}
+
+/**
+ * The error's kind and where it was thrown; not its message, which may quote the request
+ * (JSON.parse does) or a transcript.
+ */
+function describeForLog(error: unknown) {
+  if (!(error instanceof Error)) return { name: typeof error };
+  const code = (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    code: typeof code === 'string' ? code : undefined,
+    at: error.stack?.split('\n').find((line) => line.trimStart().startsWith('at '))?.trim(),
+  };
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { TranscriptEvent } from './events';
+import type { SavedTranscript } from './follow';
+
+vi.stubEnv('DATABASE_URL', '');
+const { getJobBus } = await import('@/lib/bus');
+const { followTranscript } = await import('./follow');
+
+function follow(saved: { current: SavedTranscript | undefined }) {
+  const id = crypto.randomUUID();
+  const events: TranscriptEvent[] = [];
+  const reader = new AbortController();
+  const followed = followTranscript({ id, load: async () => saved.current && { ...saved.current }, send: (event) => events.push(event), signal: reader.signal });
+  const text = () => events.map((event) => (event.type === 'transcript.text.delta' ? event.delta : '')).join('');
+  return { id, events, text, followed, stop: () => reader.abort() };
+}
+
+describe('followTranscript', () => {
+  it('catches up from the saved text, skips what it already has and fills a gap from the next save', async () => {
+    const saved = { current: { status: 'transcribing', text: 'Hello' } as SavedTranscript | undefined };
+    const follower = follow(saved);
+    await vi.waitFor(() => expect(follower.text()).toBe('Hello'));
+    expect(follower.events[0]).toEqual({ type: 'transcript.created', id: follower.id });
+
+    const bus = getJobBus();
+    await bus.publish(follower.id, { type: 'delta', at: 3, delta: 'lo, you' });
+    await vi.waitFor(() => expect(follower.text()).toBe('Hello, you'));
+    // " all" (at 10) went out before anyone listened; " there" shows the gap.
+    await bus.publish(follower.id, { type: 'delta', at: 14, delta: ' there' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(follower.text()).toBe('Hello, you');
+    if (saved.current) saved.current.text = 'Hello, you all';
+    await vi.waitFor(() => expect(follower.text()).toBe('Hello, you all there'));
+
+    saved.current = { status: 'done', text: 'Hello, you all there.' };
+    await bus.publish(follower.id, { type: 'end' });
+    await follower.followed;
+    expect(follower.events.at(-1)).toEqual({ type: 'transcript.text.done', text: 'Hello, you all there.' });
+    expect(follower.events.filter((event) => event.type === 'transcript.text.done')).toHaveLength(1);
+  });
+
+  it('ends with the saved failure, or with the text when it has already ended', async () => {
+    const failing = follow({ current: { status: 'transcribing', text: '' } });
+    await vi.waitFor(() => expect(failing.events).toHaveLength(1));
+    const saved = { status: 'cancelled', text: 'So far', error_code: 'cancelled:transcription', error_message: 'The transcription was cancelled.' } as const;
+    const ended = follow({ current: saved });
+    await ended.followed;
+    expect(ended.events).toEqual([{ type: 'error', error: { code: 'cancelled:transcription', message: 'The transcription was cancelled.' } }]);
+    failing.stop();
+    await failing.followed;
+
+    const done = follow({ current: { status: 'done', text: 'All of it.', usage_json: '{"type":"duration","seconds":3}' } });
+    await done.followed;
+    expect(done.events).toEqual([{ type: 'transcript.text.done', text: 'All of it.', usage: { type: 'duration', seconds: 3 } }]);
+  });
+});
