@@ -87,6 +87,6 @@ describe('receiveStoredUpload', () => {
 
   it('refuses a body that is not a small JSON request', async () => {
     await expect(receiveStoredUpload(transcribeRequest({ fileName: 'x' }), alice)).rejects.toMatchObject({ status: 400 });
-    await expect(receiveStoredUpload(transcribeRequest({ blob: 'x'.repeat(20_000) }), alice)).rejects.toMatchObject({ status: 400 });
+    await expect(receiveStoredUpload(transcribeRequest({ blob: 'x'.repeat(20_000) }), alice)).rejects.toMatchObject({ status: 413 });
   });
 });
