@@ -125,4 +125,38 @@ export const migrations: Record<string, Migration> = {
       await sql`drop table transcription_usage`.execute(db);
     },
   },
+  // OAuth sign-ins are identified by the provider's account id, never by email; and the
+  // sign-in/sign-up throttles live here so that every instance sharing the database sees them.
+  '0004_auth_identities_attempts': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('oauth_identities')
+        .addColumn('provider', 'text', (column) => column.notNull())
+        .addColumn('provider_account_id', 'text', (column) => column.notNull())
+        .addColumn('user_id', 'text', (column) => column.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('email', 'text')
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('oauth_identities_pk', ['provider', 'provider_account_id'])
+        .execute();
+      await db.schema.createIndex('oauth_identities_user').on('oauth_identities').columns(['user_id', 'provider']).unique().execute();
+
+      await db.schema
+        .createTable('auth_attempts')
+        .addColumn('key', 'text', (column) => column.primaryKey())
+        .addColumn('count', 'integer', (column) => column.notNull())
+        .addColumn('window_started_ms', 'bigint', (column) => column.notNull())
+        .addColumn('delay_ms', 'bigint', (column) => column.notNull().defaultTo(0))
+        .addColumn('next_attempt_ms', 'bigint', (column) => column.notNull().defaultTo(0))
+        .addColumn('updated_ms', 'bigint', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('auth_attempts_updated').on('auth_attempts').column('updated_ms').execute();
+
+      // Users who signed in through a provider before this migration were matched by email;
+      // keeping that match would keep the takeover, so they connect again from Settings.
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table auth_attempts`.execute(db);
+      await sql`drop table oauth_identities`.execute(db);
+    },
+  },
 };
