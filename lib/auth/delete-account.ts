@@ -1,6 +1,7 @@
 import 'server-only';
 
 import { getAudioStore } from '@/lib/audio-store';
+import { isPlaceholderEmail } from '@/lib/db/oauth-identities';
 import { deleteUserById } from '@/lib/db/users';
 import { log } from '@/lib/log';
 
@@ -15,4 +16,9 @@ export async function deleteAccount({ userId }: { userId: string }) {
   const results = await Promise.allSettled(audioKeys.map((key) => store.delete(key)));
   const failed = results.filter((result) => result.status === 'rejected').length;
   if (failed > 0) log.error('account.delete_audio', { failed, of: audioKeys.length });
+}
+
+/** What an account without a password types to confirm its deletion: its email, when it has one. */
+export function deletionPhraseFor({ email }: { email: string }) {
+  return isPlaceholderEmail(email) ? 'delete my account' : email;
 }

@@ -24,6 +24,8 @@ export type ProviderIdentity = {
 export const placeholderEmailFor = ({ provider, providerAccountId }: Pick<ProviderIdentity, 'provider' | 'providerAccountId'>) =>
   `${provider}-${providerAccountId}@no-email.invalid`;
 
+export const isPlaceholderEmail = (email: string) => email.endsWith('@no-email.invalid');
+
 export type OAuthSignIn = { kind: 'user'; userId: string } | { kind: 'email_taken' };
 
 /**

@@ -40,6 +40,11 @@ export default async function SignInPage({ searchParams }: PageProps<'/sign-in'>
       <h1 className="mt-8 text-2xl font-semibold tracking-tight">Sign in</h1>
       <p className="mt-1 text-sm text-neutral-600 dark:text-neutral-400">Welcome back. Your transcripts are waiting.</p>
       {oauthError ? <Alert className="mt-6">{oauthError}</Alert> : null}
+      {first(params.deleted) ? (
+        <p role="status" className="mt-6 rounded-lg border border-neutral-200 px-3 py-2.5 text-sm dark:border-neutral-800">
+          Your account and everything in it have been deleted.
+        </p>
+      ) : null}
 
       {providers.length > 0 ? (
         <div className="mt-8 space-y-3">
