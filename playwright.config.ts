@@ -9,6 +9,8 @@ import {
   E2E_SERVER_LOG,
   ENGINE_APP_BASE_URL,
   ENGINE_APP_PORT,
+  FAKE_OAUTH_CLIENTS,
+  FAKE_OAUTH_ORIGIN,
   FAKE_UPSTREAM_API_KEY,
   FAKE_UPSTREAM_URL,
 } from './e2e/support/constants';
@@ -85,6 +87,13 @@ export default defineConfig({
         RATE_LIMIT_SIGN_UPS_PER_IP: '100000',
         AUTH_SECRET: 'e2e-secret-not-for-production-0123456789abcdef',
         AUTH_TRUST_HOST: 'true',
+        // GitHub and Google sign-in against the fake provider (started in global-setup).
+        AUTH_GITHUB_ID: FAKE_OAUTH_CLIENTS.github.id,
+        AUTH_GITHUB_SECRET: FAKE_OAUTH_CLIENTS.github.secret,
+        AUTH_GITHUB_URL: FAKE_OAUTH_ORIGIN,
+        AUTH_GOOGLE_ID: FAKE_OAUTH_CLIENTS.google.id,
+        AUTH_GOOGLE_SECRET: FAKE_OAUTH_CLIENTS.google.secret,
+        AUTH_GOOGLE_ISSUER: `${FAKE_OAUTH_ORIGIN}/google`,
         NODE_ENV: 'production',
       },
     },

@@ -9,7 +9,8 @@ function legacyHash(password: string) {
   return ['scrypt', 16384, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
-describe('passwords', () => {
+// Each hash at today's cost takes about a second on a busy machine.
+describe('passwords', { timeout: 30_000 }, () => {
   it("hashes with OWASP's scrypt minimum (N=2^17, r=8, p=1) and verifies", async () => {
     const stored = await hashPassword('correct horse battery staple');
     expect(stored.split('$').slice(0, 4)).toEqual(['scrypt', '131072', '8', '1']);
