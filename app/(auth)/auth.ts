@@ -10,7 +10,7 @@ import { oauthProviderSchema, readProviderIdentity } from '@/lib/auth/provider-i
 import { recordSignInSuccess, SignInRateLimited, takeSignInAttempt } from '@/lib/auth/sign-in-limit';
 import { clientIpFrom } from '@/lib/client-address';
 import { linkOAuthIdentity, type OAuthProvider, signInWithOAuthIdentity } from '@/lib/db/oauth-identities';
-import { getUserByEmail, updateUserPasswordHash } from '@/lib/db/users';
+import { getUserByEmail, updateUserPasswordHash, userExists } from '@/lib/db/users';
 import { getAuthSecret, getConfig } from '@/lib/env';
 import { hashForLog, log } from '@/lib/log';
 
@@ -126,10 +126,15 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
 // there for Auth.js's own routes (the OAuth callback reads the link note from it).
 export const { handlers, auth, signIn, signOut } = NextAuth((request) => buildConfig(request));
 
-/** The signed-in user's id, or undefined. Every route handler, page and action calls this itself. */
+/**
+ * The signed-in user's id, or undefined. Every route handler, page and action calls this itself.
+ * The user must still exist: a deleted account's sessions on other devices end with it.
+ */
 export async function getSignedInUserId(): Promise<string | undefined> {
   const session = await auth();
-  return session?.user?.id ?? undefined;
+  const userId = session?.user?.id;
+  if (!userId) return undefined;
+  return (await userExists({ userId })) ? userId : undefined;
 }
 
 export function enabledOAuthProviders() {

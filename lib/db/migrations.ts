@@ -151,8 +151,8 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('auth_attempts_updated').on('auth_attempts').column('updated_ms').execute();
 
-      // Users who signed in through a provider before this migration were matched by email;
-      // keeping that match would keep the takeover, so they connect again from Settings.
+      // Accounts that earlier OAuth sign-ins made (matched by email) get no identity here: the
+      // first sign-in whose provider verified their email claims them (lib/db/oauth-identities.ts).
     },
     async down(db: Kysely<unknown>) {
       await sql`drop table auth_attempts`.execute(db);

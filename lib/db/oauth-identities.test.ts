@@ -27,6 +27,20 @@ describe('OAuth sign-in', () => {
     expect(await signInWithOAuthIdentity({ ...github({ email: victim.email, emailVerified: true }), provider: 'google' })).toEqual({ kind: 'email_taken' });
   });
 
+  it('lets the owner of a verified email claim an account an OAuth sign-in made before identities existed', async () => {
+    const legacyEmail = email();
+    const db = await (await import('./connection')).getDb();
+    const legacyId = crypto.randomUUID();
+    await db.insertInto('users').values({ id: legacyId, email: legacyEmail, name: null, password_hash: null, created_at: new Date().toISOString() }).execute();
+
+    expect(await signInWithOAuthIdentity(github({ email: legacyEmail, emailVerified: false }))).toEqual({ kind: 'email_taken' });
+    const claimed = github({ email: legacyEmail, emailVerified: true });
+    expect(await signInWithOAuthIdentity(claimed)).toEqual({ kind: 'user', userId: legacyId });
+    // Claimed once: another provider account with the same email is an ordinary stranger now.
+    expect(await signInWithOAuthIdentity(github({ email: legacyEmail, emailVerified: true }))).toEqual({ kind: 'email_taken' });
+    expect(await signInWithOAuthIdentity({ ...claimed, email: null })).toEqual({ kind: 'user', userId: legacyId });
+  });
+
   it('creates an account on the first sign-in, and finds it again by the provider account id alone', async () => {
     const identity = github({ email: email(), emailVerified: true });
     const first = await signInWithOAuthIdentity(identity);

@@ -48,7 +48,10 @@ export function signInWithOAuthIdentity(identity: ProviderIdentity): Promise<OAu
     if (linked) return { kind: 'user', userId: linked.user_id };
 
     if (identity.email) {
-      const owner = await db.selectFrom('users').select('id').where('email', '=', identity.email).executeTakeFirst();
+      const owner = await db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', identity.email).executeTakeFirst();
+      if (owner && owner.password_hash === null && identity.emailVerified && (await adoptLegacyOAuthUser(owner.id, identity))) {
+        return { kind: 'user', userId: owner.id };
+      }
       if (owner) return { kind: 'email_taken' };
     }
     const userId = randomUUID();
@@ -85,6 +88,36 @@ export function signInWithOAuthIdentity(identity: ProviderIdentity): Promise<OAu
 }
 
 class ConcurrentSignIn extends Error {}
+
+/**
+ * Accounts made by an OAuth sign-in before identities existed have neither a password nor an
+ * identity, so nobody could sign in to them any more. The first sign-in whose provider has
+ * verified the account's email claims one: only the owner of that address can, and no password
+ * account (whose email nobody proved) ever qualifies. False when the account is not such a one.
+ */
+async function adoptLegacyOAuthUser(userId: string, identity: ProviderIdentity) {
+  const db = await getDb();
+  const inserted = await db
+    .insertInto('oauth_identities')
+    .columns(['provider', 'provider_account_id', 'user_id', 'email', 'created_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('users')
+        .select([
+          eb.val(identity.provider).as('provider'),
+          eb.val(identity.providerAccountId).as('provider_account_id'),
+          'users.id',
+          eb.val(identity.email).as('email'),
+          eb.val(now()).as('created_at'),
+        ])
+        .where('users.id', '=', userId)
+        .where('users.password_hash', 'is', null)
+        .where((inner) => inner.not(inner.exists(inner.selectFrom('oauth_identities').select('oauth_identities.user_id').where('oauth_identities.user_id', '=', userId)))),
+    )
+    .onConflict((conflict) => conflict.doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+}
 
 export type OAuthLink = 'linked' | 'linked_to_another_user' | 'provider_already_linked';
 

@@ -34,6 +34,13 @@ export function getUserById({ userId }: { userId: string }): Promise<User | unde
   });
 }
 
+export function userExists({ userId }: { userId: string }): Promise<boolean> {
+  return run('userExists', async () => {
+    const db = await getDb();
+    return (await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst()) !== undefined;
+  });
+}
+
 /**
  * Replaces the user's password hash. With `previousHash`, only while that is still the stored
  * one: a rehash at sign-in must not undo a password change made in between.

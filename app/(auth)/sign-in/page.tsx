@@ -17,6 +17,7 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 /** What went wrong with a provider's sign-in (Auth.js and our callbacks send people here with `error`). */
 function oauthErrorMessage(error: string | undefined, provider: string | undefined) {
   if (!error) return undefined;
+  if (error === 'CredentialsSignin') return 'Wrong email or password.';
   const parsed = oauthProviderSchema.safeParse(provider);
   const name = parsed.success ? oauthProviderNames[parsed.data] : 'that provider';
   if (error === 'OAuthAccountExists') {
