@@ -5,6 +5,8 @@ import { E2E_DATA_DIR } from './support/constants';
 import { expect, registerAccount, signedOut, test, TranscribePage } from './support/test';
 
 test.use({ storageState: signedOut });
+// Several password hashes per test, at full cost.
+test.describe.configure({ timeout: 180_000 });
 
 async function signIn(page: Page, email: string, password: string) {
   await page.goto('/sign-in');
@@ -61,6 +63,7 @@ test('the password is changed on Settings, with the current one', async ({ brows
 test('deleting the account removes its transcripts and audio, and signs out', async ({ browser, page }) => {
   const account = await registerAccount(browser, 'delete-account');
   await signIn(page, account.email, account.password);
+  await expect(page.getByRole('heading', { name: 'New transcription' })).toBeVisible();
   const transcribe = new TranscribePage(page);
   await transcribe.goto();
   await transcribe.transcribe('speech.mp3');

@@ -2,6 +2,8 @@ import { approveAtProvider, continueWith, newProviderAccountId, type OAuthProvid
 import { expect, registerAccount, signedOut, test } from './support/test';
 
 test.use({ storageState: signedOut });
+// Several password hashes per test, at full cost.
+test.describe.configure({ timeout: 180_000 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

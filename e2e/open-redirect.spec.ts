@@ -25,7 +25,8 @@ test.describe('signing in', () => {
     await standInForEvilSite(context);
     await page.goto(`/sign-in?callbackUrl=${CRAFTED}`);
     // The form's own copy too, as a crafted post would send it.
-    await page.locator('input[name="callbackUrl"]').evaluate((input: HTMLInputElement) => {
+    const emailForm = page.locator('form').filter({ has: page.getByLabel('Email') });
+    await emailForm.locator('input[name="callbackUrl"]').evaluate((input: HTMLInputElement) => {
       input.value = '/\t/evil.example/x';
     });
     await page.getByLabel('Email').fill(account.email);

@@ -74,7 +74,13 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
       // A wrong password is an answer, not an error: keep it out of the error log.
       error(error) {
         if (error instanceof CredentialsSignin) return;
-        log.error('auth', { name: error.name, cause: error.message });
+        // Auth.js wraps what failed (a provider's refusal, a database error) in `cause.err`.
+        const inner = (error.cause as { err?: unknown } | undefined)?.err;
+        log.error('auth', {
+          name: error.name,
+          type: 'type' in error ? String(error.type) : undefined,
+          cause: inner instanceof Error ? `${inner.name}: ${inner.message}` : error.message,
+        });
       },
     },
     providers: [

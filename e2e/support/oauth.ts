@@ -13,7 +13,7 @@ export async function approveAtProvider(page: Page, person: OAuthPerson) {
   await expect(page.getByRole('heading', { name: /^Sign in to fake / })).toBeVisible();
   await page.getByLabel('Account id').fill(person.id);
   if (person.name) await page.getByLabel('Name').fill(person.name);
-  await page.getByLabel('Email').fill(person.email ?? '');
+  await page.getByLabel('Email', { exact: true }).fill(person.email ?? '');
   await page.getByLabel('Email verified').setChecked(person.verified ?? true);
   await page.getByRole('button', { name: 'Authorize' }).click();
   await page.waitForURL((url) => url.origin === APP_BASE_URL);
