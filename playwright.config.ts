@@ -10,6 +10,8 @@ import {
   ENGINE_APP_BASE_URL,
   FAKE_BLOB_API_URL,
   ENGINE_APP_PORT,
+  FAKE_OAUTH_CLIENTS,
+  FAKE_OAUTH_ORIGIN,
   FAKE_UPSTREAM_API_KEY,
   FAKE_UPSTREAM_URL,
 } from './e2e/support/constants';
@@ -39,6 +41,8 @@ export default defineConfig({
   workers: process.env.CI ? 1 : 2,
   retries: 0,
   timeout: 60_000,
+  // Signing up or in hashes a password at OWASP's scrypt cost (about a second, more on a busy machine).
+  expect: { timeout: 15_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }], ['./e2e/support/summary-reporter.ts']],
   globalSetup: './e2e/global-setup.ts',
   use: {
@@ -90,6 +94,16 @@ export default defineConfig({
         RATE_LIMIT_SIGN_UPS_PER_IP: '100000',
         AUTH_SECRET: 'e2e-secret-not-for-production-0123456789abcdef',
         AUTH_TRUST_HOST: 'true',
+        // GitHub and Google sign-in against the fake provider (started in global-setup). AUTH_URL:
+        // under `next start -H 127.0.0.1` a route handler sees its own URL as localhost, so the
+        // token request's redirect_uri would not match the one the browser was sent with.
+        AUTH_URL: APP_BASE_URL,
+        AUTH_GITHUB_ID: FAKE_OAUTH_CLIENTS.github.id,
+        AUTH_GITHUB_SECRET: FAKE_OAUTH_CLIENTS.github.secret,
+        AUTH_GITHUB_URL: FAKE_OAUTH_ORIGIN,
+        AUTH_GOOGLE_ID: FAKE_OAUTH_CLIENTS.google.id,
+        AUTH_GOOGLE_SECRET: FAKE_OAUTH_CLIENTS.google.secret,
+        AUTH_GOOGLE_ISSUER: `${FAKE_OAUTH_ORIGIN}/google`,
         NODE_ENV: 'production',
         // Read by `next build` into the browser's Blob SDK: e2e/blob-uploads.spec.ts's fake store.
         NEXT_PUBLIC_VERCEL_BLOB_API_URL: FAKE_BLOB_API_URL,

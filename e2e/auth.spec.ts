@@ -1,3 +1,4 @@
+import { ENGINE_APP_BASE_URL } from './support/constants';
 import { expect, registerAccount, signedOut, test } from './support/test';
 
 test.use({ storageState: signedOut });
@@ -47,6 +48,7 @@ test('sign-in returns to the page that asked for it', async ({ page, browser }) 
 });
 
 test('OAuth buttons stay hidden while no provider is configured', async ({ page }) => {
-  await page.goto('/sign-in');
+  // The main instance signs in through the fake GitHub and Google (oauth.spec.ts); this one has none.
+  await page.goto(`${ENGINE_APP_BASE_URL}/sign-in`);
   await expect(page.getByRole('button', { name: /Continue with/ })).toHaveCount(0);
 });

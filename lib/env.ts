@@ -46,6 +46,8 @@ const envSchema = z.object({
   AUTH_GITHUB_SECRET: optionalString,
   AUTH_GOOGLE_ID: optionalString,
   AUTH_GOOGLE_SECRET: optionalString,
+  AUTH_GITHUB_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  AUTH_GOOGLE_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 export type ServerConfig = ReturnType<typeof loadConfig>;
@@ -85,8 +87,14 @@ function loadConfig() {
       jobTimeoutSeconds: env.ENGINE_JOB_TIMEOUT_SECONDS ?? 3600,
     },
     oauth: {
-      github: env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET ? { clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET } : undefined,
-      google: env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET ? { clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET } : undefined,
+      github:
+        env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET
+          ? { clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET, baseUrl: env.AUTH_GITHUB_URL?.replace(/\/+$/, '') }
+          : undefined,
+      google:
+        env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET
+          ? { clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET, issuer: env.AUTH_GOOGLE_ISSUER?.replace(/\/+$/, '') }
+          : undefined,
     },
     authSecret: env.AUTH_SECRET,
     trustedProxyHops: env.TRUSTED_PROXY_HOPS ?? 0,
@@ -95,7 +103,7 @@ function loadConfig() {
       transcriptionsInFlight: env.RATE_LIMIT_TRANSCRIPTIONS_IN_FLIGHT ?? 2,
       transcriptionsPerHour: env.RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR ?? 60,
       audioBytesPerDay: (env.RATE_LIMIT_AUDIO_MB_PER_DAY ?? 2000) * 1_000_000,
-      signInFailuresPerAccount: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT ?? 10,
+      signInFailuresPerAccount: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT ?? 5,
       signInFailuresPerIp: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_IP ?? 100,
       signUpsPerIp: env.RATE_LIMIT_SIGN_UPS_PER_IP ?? 5,
       searchesPerMinute: env.RATE_LIMIT_SEARCHES_PER_MINUTE ?? 60,

@@ -61,6 +61,8 @@ async function networkFirst(request) {
   try {
     const response = await fetch(request);
     if (response.ok && !response.redirected) await cache.put(SHELL_PAGE, response.clone());
+    // Sent to sign-in: signed out (maybe in another tab), so the last signed-in copy must go.
+    else if (response.redirected) await cache.delete(SHELL_PAGE);
     return response;
   } catch (error) {
     const cached = await cache.match(SHELL_PAGE);

@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import { signOutAction } from '@/app/(auth)/actions';
 import { getSignedInUserId } from '@/app/(auth)/auth';
+import { SignOutButton } from '@/components/sign-out-button';
 import { Brand } from '@/components/ui/brand';
 import { NavLink } from '@/components/ui/nav-link';
 
@@ -19,15 +19,9 @@ export default async function AppLayout({ children }: LayoutProps<'/'>) {
           <nav aria-label="Main" className="order-3 -mx-1 flex w-full gap-1 pb-1.5 sm:order-2 sm:mx-0 sm:ml-4 sm:w-auto sm:pb-0">
             <NavLink href="/">New transcription</NavLink>
             <NavLink href="/history">History</NavLink>
+            <NavLink href="/settings">Settings</NavLink>
           </nav>
-          <form action={signOutAction} className="order-2 ml-auto sm:order-3">
-            <button
-              type="submit"
-              className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm text-neutral-600 transition-colors hover:bg-neutral-100 hover:text-neutral-900 dark:text-neutral-400 dark:hover:bg-neutral-800 dark:hover:text-white"
-            >
-              Sign out
-            </button>
-          </form>
+          <SignOutButton className="order-2 ml-auto sm:order-3" />
         </div>
       </header>
       <main className="mx-auto w-full max-w-3xl flex-1 px-4 py-6 sm:px-6 sm:py-10">{children}</main>

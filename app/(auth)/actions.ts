@@ -1,10 +1,12 @@
 'use server';
 
 import { AuthError, CredentialsSignin } from 'next-auth';
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { credentialsSchema, safeCallbackPath } from '@/lib/auth/credentials';
+import { LINK_INTENT_COOKIE } from '@/lib/auth/link-intent';
 import { hashPassword } from '@/lib/auth/password';
+import { SignInRateLimited } from '@/lib/auth/sign-in-limit';
 import { takeSignUpAttempt } from '@/lib/auth/sign-up-limit';
 import { clientIpFrom } from '@/lib/client-address';
 import { createUser } from '@/lib/db/users';
@@ -34,7 +36,7 @@ export async function signUpAction(_previous: AuthFormState, formData: FormData)
   const email = String(formData.get('email') ?? '');
   const parsed = readCredentials(formData);
   if (!parsed.success) return { email, fieldErrors: fieldErrorsFrom(parsed.error.issues) };
-  if (!takeSignUpAttempt(clientIpFrom(await headers()))) {
+  if (!(await takeSignUpAttempt(clientIpFrom(await headers())))) {
     return { email, formError: 'Too many accounts have been created from your network in the last hour. Try again later.' };
   }
   try {
@@ -56,7 +58,8 @@ export async function signInAction(_previous: AuthFormState, formData: FormData)
     await signIn('credentials', { email: parsed.data.email, password: parsed.data.password, redirect: false });
   } catch (error) {
     if (error instanceof CredentialsSignin && error.code === 'rate_limited') {
-      return { email, formError: 'Too many failed sign-in attempts. Wait 15 minutes, then try again.' };
+      const wait = error instanceof SignInRateLimited ? describeWait(error.retryAfterMs) : 'a few minutes';
+      return { email, formError: `Too many failed sign-in attempts. Wait ${wait}, then try again.` };
     }
     if (error instanceof AuthError) return { email, formError: 'Wrong email or password.' };
     throw error;
@@ -71,5 +74,13 @@ export async function oauthSignInAction(formData: FormData) {
 }
 
 export async function signOutAction() {
+  (await cookies()).delete(LINK_INTENT_COOKIE);
   await signOut({ redirectTo: '/sign-in' });
+}
+
+function describeWait(ms: number) {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 60) return `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }

@@ -1,61 +1,124 @@
-import NextAuth, { CredentialsSignin, type NextAuthConfig } from 'next-auth';
+import NextAuth, { type Account, CredentialsSignin, type NextAuthConfig, type Profile, type User } from 'next-auth';
+import { getToken } from 'next-auth/jwt';
 import Credentials from 'next-auth/providers/credentials';
 import GitHub from 'next-auth/providers/github';
 import Google from 'next-auth/providers/google';
-import { credentialsSchema } from '@/lib/auth/credentials';
-import { spendPasswordCheckTime, verifyPassword } from '@/lib/auth/password';
-import { isSignInBlocked, recordSignInFailure, recordSignInSuccess, SignInRateLimited } from '@/lib/auth/sign-in-limit';
+import { credentialsSchema, safeCallbackUrl } from '@/lib/auth/credentials';
+import { LINK_INTENT_COOKIE, readLinkIntent } from '@/lib/auth/link-intent';
+import { hashPassword, needsRehash, spendPasswordCheckTime, verifyPassword } from '@/lib/auth/password';
+import { oauthProviderSchema, readProviderIdentity } from '@/lib/auth/provider-identity';
+import { recordSignInSuccess, SignInRateLimited, takeSignInAttempt } from '@/lib/auth/sign-in-limit';
 import { clientIpFrom } from '@/lib/client-address';
-import { getUserByEmail, upsertOAuthUser } from '@/lib/db/users';
+import { linkOAuthIdentity, type OAuthProvider, signInWithOAuthIdentity } from '@/lib/db/oauth-identities';
+import { getUserByEmail, updateUserPasswordHash, userExists } from '@/lib/db/users';
 import { getAuthSecret, getConfig } from '@/lib/env';
 import { hashForLog, log } from '@/lib/log';
 
-function buildConfig(): NextAuthConfig {
+/** The signed-in user behind this request's session cookie (under either of Auth.js's names). */
+async function sessionUserIdFrom(request: Request, secret: string) {
+  for (const secureCookie of [true, false]) {
+    const token = await getToken({ req: request, secret, secureCookie }).catch(() => null);
+    if (token?.sub) return token.sub;
+  }
+  return undefined;
+}
+
+/** The user connecting `provider` from Settings: a genuine link note that matches the session. */
+async function connectingUserId(request: Request | undefined, provider: OAuthProvider, secret: string) {
+  if (!request) return undefined;
+  const note = request.headers
+    .get('cookie')
+    ?.split(/;\s*/)
+    .find((cookie) => cookie.startsWith(`${LINK_INTENT_COOKIE}=`))
+    ?.slice(LINK_INTENT_COOKIE.length + 1);
+  const userId = readLinkIntent(note, { provider, secret });
+  if (!userId) return undefined;
+  return (await sessionUserIdFrom(request, secret)) === userId ? userId : undefined;
+}
+
+/**
+ * Decides what an OAuth sign-in does. Returning a path sends the browser there without a new
+ * session; returning true signs in as `user.id`, which this sets to our user's id (Auth.js puts
+ * it in the session token).
+ */
+async function oauthSignIn({ user, account, profile, request, secret }: { user: User; account: Account; profile: Profile | undefined; request: Request | undefined; secret: string }) {
+  const provider = oauthProviderSchema.parse(account.provider);
+  const identity = await readProviderIdentity({ provider, account, profile });
+
+  const connectingUser = await connectingUserId(request, provider, secret);
+  if (connectingUser) {
+    if (!identity.emailVerified) return `/settings?link_error=unverified&provider=${provider}`;
+    const linked = await linkOAuthIdentity({ userId: connectingUser, identity });
+    log.info('auth.oauth_link', { provider, outcome: linked });
+    return linked === 'linked' ? `/settings?connected=${provider}` : `/settings?link_error=${linked}&provider=${provider}`;
+  }
+
+  const outcome = await signInWithOAuthIdentity(identity);
+  if (outcome.kind === 'email_taken') {
+    log.info('auth.oauth_email_taken', { provider });
+    return `/sign-in?error=OAuthAccountExists&provider=${provider}`;
+  }
+  user.id = outcome.userId;
+  return true;
+}
+
+function buildConfig(request: Request | undefined): NextAuthConfig {
   const { oauth } = getConfig();
+  const secret = getAuthSecret();
   return {
-    secret: getAuthSecret(),
+    secret,
     trustHost: true,
     session: { strategy: 'jwt' },
-    pages: { signIn: '/sign-in' },
+    pages: { signIn: '/sign-in', error: '/sign-in' },
     logger: {
       // A wrong password is an answer, not an error: keep it out of the error log.
       error(error) {
         if (error instanceof CredentialsSignin) return;
-        log.error('auth', { name: error.name, cause: error.message });
+        // Auth.js wraps what failed (a provider's refusal, a database error) in `cause.err`.
+        const inner = (error.cause as { err?: unknown } | undefined)?.err;
+        log.error('auth', {
+          name: error.name,
+          type: 'type' in error ? String(error.type) : undefined,
+          cause: inner instanceof Error ? `${inner.name}: ${inner.message}` : error.message,
+        });
       },
     },
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },
-        async authorize(raw, request) {
+        async authorize(raw, authRequest) {
           const parsed = credentialsSchema.safeParse(raw);
           if (!parsed.success) return null;
-          const attempt = { email: parsed.data.email, ip: clientIpFrom(request.headers) };
-          if (isSignInBlocked(attempt)) {
+          const attempt = { email: parsed.data.email, ip: clientIpFrom(authRequest.headers) };
+          const place = await takeSignInAttempt(attempt);
+          if (!place.allowed) {
             log.warn('auth.rate_limited', { accountHash: hashForLog(attempt.email) });
-            throw new SignInRateLimited();
+            throw new SignInRateLimited(place.retryAfterMs);
           }
           const user = await getUserByEmail({ email: parsed.data.email });
           const passwordMatches = user?.password_hash
             ? await verifyPassword(parsed.data.password, user.password_hash)
             : await spendPasswordCheckTime(parsed.data.password).then(() => false);
-          if (!user || !passwordMatches) {
-            recordSignInFailure(attempt);
-            return null;
+          if (!user?.password_hash || !passwordMatches) return null;
+          await recordSignInSuccess(attempt);
+          if (needsRehash(user.password_hash)) {
+            await updateUserPasswordHash({ userId: user.id, passwordHash: await hashPassword(parsed.data.password), previousHash: user.password_hash });
           }
-          recordSignInSuccess(attempt);
           return { id: user.id, email: user.email, name: user.name };
         },
       }),
-      ...(oauth.github ? [GitHub(oauth.github)] : []),
-      ...(oauth.google ? [Google(oauth.google)] : []),
+      ...(oauth.github
+        ? [GitHub({ clientId: oauth.github.clientId, clientSecret: oauth.github.clientSecret, enterprise: oauth.github.baseUrl ? { baseUrl: oauth.github.baseUrl } : undefined })]
+        : []),
+      ...(oauth.google ? [Google({ clientId: oauth.google.clientId, clientSecret: oauth.google.clientSecret, issuer: oauth.google.issuer })] : []),
     ],
     callbacks: {
-      async jwt({ token, user, account }) {
-        if (account && account.provider !== 'credentials' && user?.email) {
-          token.sub = await upsertOAuthUser({ email: user.email.toLowerCase(), name: user.name ?? null });
-        }
-        return token;
+      async signIn({ user, account, profile }) {
+        if (!account || account.type === 'credentials') return true;
+        return oauthSignIn({ user, account, profile, request, secret });
+      },
+      redirect({ url, baseUrl }) {
+        return safeCallbackUrl(url, baseUrl);
       },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
@@ -65,13 +128,19 @@ function buildConfig(): NextAuthConfig {
   };
 }
 
-// Lazy, so that `next build` neither reads the data folder nor needs a secret.
-export const { handlers, auth, signIn, signOut } = NextAuth(() => buildConfig());
+// Lazy, so that `next build` neither reads the data folder nor needs a secret; the request is
+// there for Auth.js's own routes (the OAuth callback reads the link note from it).
+export const { handlers, auth, signIn, signOut } = NextAuth((request) => buildConfig(request));
 
-/** The signed-in user's id, or undefined. Every route handler, page and action calls this itself. */
+/**
+ * The signed-in user's id, or undefined. Every route handler, page and action calls this itself.
+ * The user must still exist: a deleted account's sessions on other devices end with it.
+ */
 export async function getSignedInUserId(): Promise<string | undefined> {
   const session = await auth();
-  return session?.user?.id ?? undefined;
+  const userId = session?.user?.id;
+  if (!userId) return undefined;
+  return (await userExists({ userId })) ? userId : undefined;
 }
 
 export function enabledOAuthProviders() {

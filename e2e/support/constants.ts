@@ -10,6 +10,14 @@ export const FAKE_UPSTREAM_API_KEY = 'sk-test-CANARY-0123456789';
 export const FAKE_UPSTREAM_ORIGIN = `http://127.0.0.1:${FAKE_UPSTREAM_PORT}`;
 export const FAKE_UPSTREAM_URL = `${FAKE_UPSTREAM_ORIGIN}/v1`;
 
+/** A fake GitHub and Google for OAuth sign-in (e2e/support/fake-oauth.ts). */
+export const FAKE_OAUTH_PORT = 4020 + PORT_OFFSET;
+export const FAKE_OAUTH_ORIGIN = `http://127.0.0.1:${FAKE_OAUTH_PORT}`;
+export const FAKE_OAUTH_CLIENTS = {
+  github: { id: 'fake-github-client', secret: 'fake-github-secret' },
+  google: { id: 'fake-google-client.apps.googleusercontent.com', secret: 'fake-google-secret' },
+} as const;
+
 export const APP_PORT = 3100 + PORT_OFFSET;
 export const APP_BASE_URL = `http://127.0.0.1:${APP_PORT}`;
 

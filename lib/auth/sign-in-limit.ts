@@ -1,33 +1,49 @@
 import 'server-only';
 
+import { createHash } from 'node:crypto';
 import { CredentialsSignin } from 'next-auth';
+import { clearAttempts, giveBackWindowedAttempt, takeDelayedAttempt, takeWindowedAttempt } from '@/lib/db/auth-attempts';
 import { getConfig } from '@/lib/env';
-import { processSingleton } from '@/lib/process-singleton';
-import { SlidingWindowCounter } from '@/lib/rate-limit';
 
-const WINDOW_MS = 15 * 60 * 1000;
-
-const failures = processSingleton('sign-in-failures', () => ({
-  byAccount: new SlidingWindowCounter(WINDOW_MS),
-  byIp: new SlidingWindowCounter(WINDOW_MS),
-}));
+const ADDRESS_WINDOW_MS = 15 * 60 * 1000;
+const FIRST_DELAY_MS = 30 * 1000;
+const LONGEST_DELAY_MS = 15 * 60 * 1000;
 
 /** Thrown from `authorize`: the sign-in form shows it apart from a wrong password. */
 export class SignInRateLimited extends CredentialsSignin {
   code = 'rate_limited';
+  constructor(readonly retryAfterMs: number) {
+    super();
+  }
 }
 
-/** Too many failed attempts for this account or from this address: refuse even a right password. */
-export function isSignInBlocked({ email, ip }: { email: string; ip: string }) {
+export type SignInAttempt = { email: string; ip: string };
+
+const addressKey = ({ ip }: SignInAttempt) => `sign-in:address:${ip}`;
+// Hashed: the table should not hold the emails people typed, most of them wrong.
+const accountAtAddressKey = ({ email, ip }: SignInAttempt) => `sign-in:account:${createHash('sha256').update(email).digest('base64url')}:${ip}`;
+
+/**
+ * Takes a place for one password check, before the check runs. Failures are counted per account
+ * *and address*: after a few, that address waits longer and longer for its next try at that
+ * account, while the owner elsewhere still signs in at once (a lockout per account would let
+ * anyone lock them out). Each address also has an overall budget, against spraying many accounts.
+ */
+export async function takeSignInAttempt(attempt: SignInAttempt): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }> {
   const { signInFailuresPerAccount, signInFailuresPerIp } = getConfig().limits;
-  return failures.byAccount.count(email) >= signInFailuresPerAccount || failures.byIp.count(ip) >= signInFailuresPerIp;
+  if (!(await takeWindowedAttempt({ key: addressKey(attempt), limit: signInFailuresPerIp, windowMs: ADDRESS_WINDOW_MS }))) {
+    return { allowed: false, retryAfterMs: ADDRESS_WINDOW_MS };
+  }
+  return takeDelayedAttempt({
+    key: accountAtAddressKey(attempt),
+    freeAttempts: signInFailuresPerAccount,
+    baseDelayMs: FIRST_DELAY_MS,
+    maxDelayMs: LONGEST_DELAY_MS,
+  });
 }
 
-export function recordSignInFailure({ email, ip }: { email: string; ip: string }) {
-  failures.byAccount.add(email);
-  failures.byIp.add(ip);
-}
-
-export function recordSignInSuccess({ email }: { email: string }) {
-  failures.byAccount.clear(email);
+/** The right password: this address starts over for the account, and the try was no failure. */
+export async function recordSignInSuccess(attempt: SignInAttempt) {
+  await clearAttempts({ key: accountAtAddressKey(attempt) });
+  await giveBackWindowedAttempt({ key: addressKey(attempt) });
 }

@@ -159,4 +159,38 @@ export const migrations: Record<string, Migration> = {
       await sql`drop table rate_limit_hits`.execute(db);
     },
   },
+  // OAuth sign-ins are identified by the provider's account id, never by email; and the
+  // sign-in/sign-up throttles live here so that every instance sharing the database sees them.
+  '0008_auth_identities_attempts': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('oauth_identities')
+        .addColumn('provider', 'text', (column) => column.notNull())
+        .addColumn('provider_account_id', 'text', (column) => column.notNull())
+        .addColumn('user_id', 'text', (column) => column.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('email', 'text')
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('oauth_identities_pk', ['provider', 'provider_account_id'])
+        .execute();
+      await db.schema.createIndex('oauth_identities_user').on('oauth_identities').columns(['user_id', 'provider']).unique().execute();
+
+      await db.schema
+        .createTable('auth_attempts')
+        .addColumn('key', 'text', (column) => column.primaryKey())
+        .addColumn('count', 'integer', (column) => column.notNull())
+        .addColumn('window_started_ms', 'bigint', (column) => column.notNull())
+        .addColumn('delay_ms', 'bigint', (column) => column.notNull().defaultTo(0))
+        .addColumn('next_attempt_ms', 'bigint', (column) => column.notNull().defaultTo(0))
+        .addColumn('updated_ms', 'bigint', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('auth_attempts_updated').on('auth_attempts').column('updated_ms').execute();
+
+      // Accounts that earlier OAuth sign-ins made (matched by email) get no identity here: the
+      // first sign-in whose provider verified their email claims them (lib/db/oauth-identities.ts).
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table auth_attempts`.execute(db);
+      await sql`drop table oauth_identities`.execute(db);
+    },
+  },
 };

@@ -52,12 +52,6 @@ describe.each(testDatabases)('query layer on $dialect', ({ dialect }) => {
       await expect(db.createUser({ email: user.email, passwordHash: 'y' })).rejects.toMatchObject({ code: 'conflict:email' });
       expect(await db.getUserByEmail({ email: 'nobody@example.test' })).toBeUndefined();
     });
-
-    it('finds or creates an OAuth user by email', async () => {
-      const email = `${crypto.randomUUID()}@example.test`;
-      const id = await db.upsertOAuthUser({ email, name: 'Ada' });
-      expect(await db.upsertOAuthUser({ email, name: 'Ada' })).toBe(id);
-    });
   });
 
   describe('transcripts', () => {

@@ -85,6 +85,30 @@ export interface RateLimitHitsTable {
   at: string;
 }
 
+/** A provider account that signs in as a user: linked from Settings or created by its first sign-in. */
+export interface OAuthIdentitiesTable {
+  provider: 'github' | 'google';
+  provider_account_id: string;
+  user_id: string;
+  /** The provider's email at linking time, for display; never used to find the user. */
+  email: string | null;
+  created_at: string;
+}
+
+/**
+ * One throttle key (a sign-in address, an account at an address, a sign-up address): a counter
+ * for its current window and, for growing delays, the earliest time of the next attempt.
+ * Times are epoch milliseconds so that the arithmetic stays in SQL, in any dialect.
+ */
+export interface AuthAttemptsTable {
+  key: string;
+  count: number;
+  window_started_ms: number;
+  delay_ms: Generated<number>;
+  next_attempt_ms: Generated<number>;
+  updated_ms: number;
+}
+
 export interface Database {
   users: UsersTable;
   transcripts: TranscriptsTable;
@@ -92,6 +116,8 @@ export interface Database {
   transcript_versions: TranscriptVersionsTable;
   transcription_usage: TranscriptionUsageTable;
   rate_limit_hits: RateLimitHitsTable;
+  oauth_identities: OAuthIdentitiesTable;
+  auth_attempts: AuthAttemptsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -99,3 +125,4 @@ export type Transcript = Selectable<TranscriptsTable>;
 export type NewTranscript = Insertable<TranscriptsTable>;
 export type ShareLink = Selectable<ShareLinksTable>;
 export type TranscriptVersion = Selectable<TranscriptVersionsTable>;
+export type OAuthIdentity = Selectable<OAuthIdentitiesTable>;
