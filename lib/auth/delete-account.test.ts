@@ -11,6 +11,7 @@ const users = await import('@/lib/db/users');
 const transcripts = await import('@/lib/db/transcripts');
 const shareLinks = await import('@/lib/db/share-links');
 const identities = await import('@/lib/db/oauth-identities');
+const usage = await import('@/lib/db/usage');
 const { getDb } = await import('@/lib/db/connection');
 const { getAudioStore } = await import('@/lib/audio-store');
 const { deleteAccount } = await import('./delete-account');
@@ -19,6 +20,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 async function userWithEverything() {
   const user = await users.createUser({ email: `${crypto.randomUUID()}@example.test`, passwordHash: 'x' });
   const id = crypto.randomUUID();
+  await usage.reserveTranscriptionUsage({ id, userId: user.id, limits: { inFlight: 5, perHour: 100, audioBytesPerDay: 1e9 } });
   await transcripts.createTranscript({
     id,
     user_id: user.id,
@@ -62,7 +64,7 @@ describe('deleteAccount', () => {
   it("removes the user's transcripts, versions, links, usage, identities and audio, and nobody else's", async () => {
     const doomed = await userWithEverything();
     const kept = await userWithEverything();
-    expect(await rowsOf(doomed.userId)).toEqual({ transcripts: 1, transcript_versions: 1, share_links: 1, transcription_usage: 2, oauth_identities: 1 });
+    expect(await rowsOf(doomed.userId)).toEqual({ transcripts: 1, transcript_versions: 1, share_links: 1, transcription_usage: 1, oauth_identities: 1 });
 
     await deleteAccount({ userId: doomed.userId });
 
@@ -70,7 +72,7 @@ describe('deleteAccount', () => {
     expect(await rowsOf(doomed.userId)).toEqual({ transcripts: 0, transcript_versions: 0, share_links: 0, transcription_usage: 0, oauth_identities: 0 });
     expect(await getAudioStore().size(doomed.transcriptId)).toBeUndefined();
 
-    expect(await rowsOf(kept.userId)).toEqual({ transcripts: 1, transcript_versions: 1, share_links: 1, transcription_usage: 2, oauth_identities: 1 });
+    expect(await rowsOf(kept.userId)).toEqual({ transcripts: 1, transcript_versions: 1, share_links: 1, transcription_usage: 1, oauth_identities: 1 });
     expect(await getAudioStore().size(kept.transcriptId)).toBe(3);
   });
 });
