@@ -1,21 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-
-const dataDir = mkdtempSync(path.join(tmpdir(), 'rate-limits-'));
-vi.stubEnv('DATA_DIR', dataDir);
-vi.stubEnv('DATABASE_URL', '');
-const { takeRateLimitHit } = await import('./rate-limits');
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+import { describe, expect, it } from 'vitest';
+import { testDatabases, useTestDatabase } from './test-databases';
 
 const MINUTE_MS = 60_000;
 
-describe('takeRateLimitHit', () => {
+describe.each(testDatabases)('takeRateLimitHit on $dialect', ({ dialect }) => {
+  const db = useTestDatabase(dialect);
+
   it('allows `limit` hits per window, then refuses with the wait until the oldest leaves the window', async () => {
     const key = crypto.randomUUID();
     const start = Date.parse('2026-01-01T00:00:00.000Z');
-    const hit = (offsetMs: number) => takeRateLimitHit({ bucket: 'test', key, limit: 3, windowMs: MINUTE_MS, now: new Date(start + offsetMs) });
+    const hit = (offsetMs: number) => db.takeRateLimitHit({ bucket: 'test', key, limit: 3, windowMs: MINUTE_MS, now: new Date(start + offsetMs) });
     expect(await hit(0)).toEqual({ allowed: true });
     expect(await hit(10_000)).toEqual({ allowed: true });
     expect(await hit(20_000)).toEqual({ allowed: true });
@@ -28,10 +22,9 @@ describe('takeRateLimitHit', () => {
   it('counts each bucket and key apart', async () => {
     const key = crypto.randomUUID();
     const now = new Date();
-    expect(await takeRateLimitHit({ bucket: 'a', key, limit: 1, windowMs: MINUTE_MS, now })).toEqual({ allowed: true });
-    expect(await takeRateLimitHit({ bucket: 'b', key, limit: 1, windowMs: MINUTE_MS, now })).toEqual({ allowed: true });
-    expect(await takeRateLimitHit({ bucket: 'a', key: crypto.randomUUID(), limit: 1, windowMs: MINUTE_MS, now })).toEqual({ allowed: true });
-    expect(await takeRateLimitHit({ bucket: 'a', key, limit: 1, windowMs: MINUTE_MS, now })).toMatchObject({ allowed: false });
+    expect(await db.takeRateLimitHit({ bucket: 'a', key, limit: 1, windowMs: MINUTE_MS, now })).toEqual({ allowed: true });
+    expect(await db.takeRateLimitHit({ bucket: 'b', key, limit: 1, windowMs: MINUTE_MS, now })).toEqual({ allowed: true });
+    expect(await db.takeRateLimitHit({ bucket: 'a', key: crypto.randomUUID(), limit: 1, windowMs: MINUTE_MS, now })).toEqual({ allowed: true });
+    expect(await db.takeRateLimitHit({ bucket: 'a', key, limit: 1, windowMs: MINUTE_MS, now })).toMatchObject({ allowed: false });
   });
-
 });

@@ -24,6 +24,9 @@ const loadModules = async () => ({
   ...(await import('./transcripts')),
   ...(await import('./usage')),
   ...(await import('./share-links')),
+  ...(await import('./auth-attempts')),
+  ...(await import('./oauth-identities')),
+  ...(await import('./rate-limits')),
   ...(await import('@/lib/quota/transcription')),
 });
 
