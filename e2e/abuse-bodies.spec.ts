@@ -76,6 +76,8 @@ async function flood(baseUrl: string, path: string, { totalBytes, chunked, heade
     sent += chunk.length;
     if (!accepted) await Promise.race([new Promise((resolve) => request.once('drain', resolve)), answered.catch(() => undefined)]);
   }
+  // A server that reads everything before it answers gets the end of the body too.
+  if (!answer && !request.destroyed) request.end();
   const response = await answered;
   let body = '';
   for await (const part of response) body += String(part);
