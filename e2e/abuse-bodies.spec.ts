@@ -50,7 +50,7 @@ function residentBytes(rootPid: number) {
  * Sends up to `totalBytes` (declared or chunked) as fast as the server takes them, and stops
  * at the first answer. Returns the status and how much was sent before it came.
  */
-async function flood(baseUrl: string, path: string, { totalBytes, chunked, headers = {} }: { totalBytes: number; chunked: boolean; headers?: Record<string, string> }) {
+async function flood(baseUrl: string, path: string, { totalBytes, chunked }: { totalBytes: number; chunked: boolean }) {
   const url = new URL(path, baseUrl);
   const request = httpRequest({
     host: url.hostname,
@@ -60,7 +60,6 @@ async function flood(baseUrl: string, path: string, { totalBytes, chunked, heade
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(totalBytes) }),
-      ...headers,
     },
   });
   let answer: IncomingMessage | undefined;
@@ -76,7 +75,7 @@ async function flood(baseUrl: string, path: string, { totalBytes, chunked, heade
     sent += chunk.length;
     if (!accepted) await Promise.race([new Promise((resolve) => request.once('drain', resolve)), answered.catch(() => undefined)]);
   }
-  // A server that reads everything before it answers gets the end of the body too.
+  // A body small enough to be read whole is ended, so that it gets its answer.
   if (!answer && !request.destroyed) request.end();
   const response = await answered;
   let body = '';
@@ -94,23 +93,15 @@ test.describe('a 300 MB anonymous POST', () => {
   });
   test.afterAll(async () => app.stop());
 
-  /**
-   * `drained`: the server reads (and drops) the whole body before it answers, as Next does for a
-   * request that proxy.ts matched. Nothing of it is kept, but the 300 MB passing through 64 KB
-   * buffers raise the resident size for a while (about 50 MB measured): bounded, not < 20 MB.
-   */
-  async function expectRefusedWithoutGrowth(
-    path: string,
-    { status: expected = 413, drained = false, ...options }: { chunked: boolean; status?: number; drained?: boolean; headers?: Record<string, string> },
-  ) {
+  async function expectRefusedWithoutGrowth(path: string, options: { chunked: boolean }) {
     // Loaded and warm first: the route's first request loads its code.
     for (let index = 0; index < 3; index++) await flood(app.baseUrl, path, { totalBytes: 1024, ...options });
     const before = residentBytes(app.pid);
     const { status, body, sentBytes } = await flood(app.baseUrl, path, { totalBytes: 300 * MB, ...options });
     const after = residentBytes(app.pid);
-    expect(status).toBe(expected);
-    if (!drained) expect(sentBytes).toBeLessThan(300 * MB);
-    expect(after - before, `resident memory grew by ${((after - before) / MB).toFixed(1)} MB`).toBeLessThan((drained ? 80 : 20) * MB);
+    expect(status).toBe(413);
+    expect(sentBytes).toBeLessThan(300 * MB);
+    expect(after - before, `resident memory grew by ${((after - before) / MB).toFixed(1)} MB`).toBeLessThan(20 * MB);
     return body;
   }
 
@@ -153,12 +144,9 @@ test.describe('a 300 MB anonymous POST', () => {
     // Next 16 stops reading at serverActions.bodySizeLimit and answers 500 (not 413: a TODO in
     // its action handler); the default limit, 1 MB, would have run this one. A page route's body
     // passes through proxy.ts's clone first, which holds at most proxyClientMaxBodySize and drops
-    // the rest, but waits for the end of the body before the action runs.
+    // the rest, but waits for the end of the body before the action runs: a 300 MB flood through
+    // it took minutes on a loaded machine, so it is not part of the suite.
     expect((await withPadding(100 * 1024)).status).toBeGreaterThanOrEqual(400);
-
-    for (const chunked of [false, true]) {
-      await expectRefusedWithoutGrowth('/sign-in', { chunked, status: 500, drained: true, headers: { ...headers, 'content-type': 'text/plain;charset=UTF-8' } });
-    }
   });
 });
 
