@@ -39,7 +39,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   // Signing up or in hashes a password at OWASP's scrypt cost (about a second, more on a busy machine).
-  expect: { timeout: 15_000 },
+  expect: { timeout: 30_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }], ['./e2e/support/summary-reporter.ts']],
   globalSetup: './e2e/global-setup.ts',
   use: {

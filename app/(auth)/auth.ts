@@ -1,3 +1,4 @@
+import { NextRequest } from 'next/server';
 import NextAuth, { type Account, CredentialsSignin, type NextAuthConfig, type Profile, type User } from 'next-auth';
 import { getToken } from 'next-auth/jwt';
 import Credentials from 'next-auth/providers/credentials';
@@ -7,12 +8,20 @@ import { credentialsSchema, safeCallbackUrl } from '@/lib/auth/credentials';
 import { LINK_INTENT_COOKIE, readLinkIntent } from '@/lib/auth/link-intent';
 import { hashPassword, needsRehash, spendPasswordCheckTime, verifyPassword } from '@/lib/auth/password';
 import { oauthProviderSchema, readProviderIdentity } from '@/lib/auth/provider-identity';
-import { recordSignInSuccess, SignInRateLimited, takeSignInAttempt } from '@/lib/auth/sign-in-limit';
+import { recordSignInSuccess, takeSignInAttempt } from '@/lib/auth/sign-in-limit';
 import { clientIpFrom } from '@/lib/client-address';
 import { linkOAuthIdentity, type OAuthProvider, signInWithOAuthIdentity } from '@/lib/db/oauth-identities';
 import { getUserByEmail, updateUserPasswordHash, userExists } from '@/lib/db/users';
 import { getAuthSecret, getConfig } from '@/lib/env';
 import { hashForLog, log } from '@/lib/log';
+
+/** Thrown from `authorize`: the sign-in form shows it apart from a wrong password. */
+export class SignInRateLimited extends CredentialsSignin {
+  code = 'rate_limited';
+  constructor(readonly retryAfterMs: number) {
+    super();
+  }
+}
 
 /** The signed-in user behind this request's session cookie (under either of Auth.js's names). */
 async function sessionUserIdFrom(request: Request, secret: string) {
@@ -130,7 +139,31 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
 
 // Lazy, so that `next build` neither reads the data folder nor needs a secret; the request is
 // there for Auth.js's own routes (the OAuth callback reads the link note from it).
-export const { handlers, auth, signIn, signOut } = NextAuth((request) => buildConfig(request));
+const nextAuth = NextAuth((request) => buildConfig(request));
+export const { auth, signIn, signOut } = nextAuth;
+
+/**
+ * Next 16 hands route handlers `http://localhost:PORT/…` as their URL, whatever the Host (and
+ * next-auth's AUTH_URL rewrite keeps it). Auth.js derives the OAuth redirect_uri from it at the
+ * callback, while a sign-in started from a server action derives it from AUTH_URL or the Host
+ * header: the provider then refuses the mismatch. So the handlers get the URL built that way too.
+ */
+function publicUrlOf(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  const forwardedHost = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+  const protocol = request.headers.get('x-forwarded-proto') ?? request.nextUrl.protocol.replace(/:$/, '');
+  const base = process.env.AUTH_URL ?? (forwardedHost ? `${protocol}://${forwardedHost}` : request.nextUrl.origin);
+  return new URL(`${pathname}${search}`, base);
+}
+
+function withPublicUrl(handler: (request: NextRequest) => Promise<Response>) {
+  return (request: NextRequest) => {
+    const init = { method: request.method, headers: request.headers, body: request.body, duplex: 'half' as const, signal: request.signal };
+    return handler(new NextRequest(publicUrlOf(request), init));
+  };
+}
+
+export const handlers = { GET: withPublicUrl(nextAuth.handlers.GET), POST: withPublicUrl(nextAuth.handlers.POST) };
 
 /**
  * The signed-in user's id, or undefined. Every route handler, page and action calls this itself.
