@@ -1,4 +1,5 @@
-import { NextRequest } from 'next/server';
+import { Auth, setEnvDefaults as setAuthEnvDefaults } from '@auth/core';
+import type { NextRequest } from 'next/server';
 import NextAuth, { type Account, CredentialsSignin, type NextAuthConfig, type Profile, type User } from 'next-auth';
 import { getToken } from 'next-auth/jwt';
 import Credentials from 'next-auth/providers/credentials';
@@ -14,6 +15,9 @@ import { linkOAuthIdentity, type OAuthProvider, signInWithOAuthIdentity } from '
 import { getUserByEmail, updateUserPasswordHash, userExists } from '@/lib/db/users';
 import { getAuthSecret, getConfig } from '@/lib/env';
 import { hashForLog, log } from '@/lib/log';
+
+/** Where Auth.js's routes live (app/(auth)/api/auth/[...nextauth]); server actions use it too. */
+const AUTH_BASE_PATH = '/api/auth';
 
 /** Thrown from `authorize`: the sign-in form shows it apart from a wrong password. */
 export class SignInRateLimited extends CredentialsSignin {
@@ -76,6 +80,7 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
   const secret = getAuthSecret();
   return {
     secret,
+    basePath: AUTH_BASE_PATH,
     trustHost: true,
     session: { strategy: 'jwt' },
     pages: { signIn: '/sign-in', error: '/sign-in' },
@@ -137,33 +142,42 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
   };
 }
 
-// Lazy, so that `next build` neither reads the data folder nor needs a secret; the request is
-// there for Auth.js's own routes (the OAuth callback reads the link note from it).
+// Lazy, so that `next build` neither reads the data folder nor needs a secret. Auth.js's own
+// routes go through `handlers` below, which pass the request (the OAuth callback reads the link
+// note from it).
 const nextAuth = NextAuth((request) => buildConfig(request));
 export const { auth, signIn, signOut } = nextAuth;
 
 /**
- * Next 16 hands route handlers `http://localhost:PORT/…` as their URL, whatever the Host (and
- * next-auth's AUTH_URL rewrite keeps it). Auth.js derives the OAuth redirect_uri from it at the
- * callback, while a sign-in started from a server action derives it from AUTH_URL or the Host
- * header: the provider then refuses the mismatch. So the handlers get the URL built that way too.
+ * The URL the browser used, built the way next-auth's server actions build theirs (`signIn` from
+ * a form): AUTH_URL's origin, else X-Forwarded-Host or Host. Route handlers cannot use their own
+ * `request.url`: Next 16 gives them `localhost` under `next start`, and every NextRequest (so also
+ * the one next-auth rebuilds from AUTH_URL) turns a loopback host such as 127.0.0.1 into
+ * `localhost`. Auth.js takes the OAuth redirect_uri, the callback's base URL and its error pages
+ * from the request's URL, so the token request would name a different redirect_uri than the
+ * authorization did (the provider refuses it) and the browser would be sent to another origin.
  */
 function publicUrlOf(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  const forwardedHost = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  const protocol = request.headers.get('x-forwarded-proto') ?? request.nextUrl.protocol.replace(/:$/, '');
-  const base = process.env.AUTH_URL ?? (forwardedHost ? `${protocol}://${forwardedHost}` : request.nextUrl.origin);
-  return new URL(`${pathname}${search}`, base);
+  const envUrl = process.env.AUTH_URL ?? process.env.NEXTAUTH_URL;
+  if (envUrl) return new URL(`${pathname}${search}`, new URL(envUrl).origin);
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+  const protocol = (request.headers.get('x-forwarded-proto') ?? request.nextUrl.protocol).replace(/:$/, '');
+  return new URL(`${pathname}${search}`, host ? `${protocol}://${host}` : request.nextUrl.origin);
 }
 
-function withPublicUrl(handler: (request: NextRequest) => Promise<Response>) {
-  return (request: NextRequest) => {
-    const init = { method: request.method, headers: request.headers, body: request.body, duplex: 'half' as const, signal: request.signal };
-    return handler(new NextRequest(publicUrlOf(request), init));
-  };
+/**
+ * Auth.js's GET and POST routes. What next-auth's `handlers` do, but with a plain Request at the
+ * public URL: next-auth would wrap it in a NextRequest again, which puts `localhost` back.
+ */
+async function authRoute(request: NextRequest) {
+  const config = buildConfig(request);
+  setAuthEnvDefaults(process.env, config, true);
+  const init: RequestInit & { duplex: 'half' } = { method: request.method, headers: request.headers, body: request.body, duplex: 'half', signal: request.signal };
+  return Auth(new Request(publicUrlOf(request), init), config);
 }
 
-export const handlers = { GET: withPublicUrl(nextAuth.handlers.GET), POST: withPublicUrl(nextAuth.handlers.POST) };
+export const handlers = { GET: authRoute, POST: authRoute };
 
 /**
  * The signed-in user's id, or undefined. Every route handler, page and action calls this itself.
