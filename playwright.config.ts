@@ -42,7 +42,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   // Signing up or in hashes a password at OWASP's scrypt cost (about a second, more on a busy machine).
-  expect: { timeout: 15_000 },
+  expect: { timeout: 30_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }], ['./e2e/support/summary-reporter.ts']],
   globalSetup: './e2e/global-setup.ts',
   use: {
@@ -94,9 +94,8 @@ export default defineConfig({
         RATE_LIMIT_SIGN_UPS_PER_IP: '100000',
         AUTH_SECRET: 'e2e-secret-not-for-production-0123456789abcdef',
         AUTH_TRUST_HOST: 'true',
-        // GitHub and Google sign-in against the fake provider (started in global-setup). AUTH_URL:
-        // under `next start -H 127.0.0.1` a route handler sees its own URL as localhost, so the
-        // token request's redirect_uri would not match the one the browser was sent with.
+        // GitHub and Google sign-in against the fake provider (started in global-setup). AUTH_URL
+        // is the public URL, as in production (app/(auth)/auth.ts builds Auth.js's URLs from it).
         AUTH_URL: APP_BASE_URL,
         AUTH_GITHUB_ID: FAKE_OAUTH_CLIENTS.github.id,
         AUTH_GITHUB_SECRET: FAKE_OAUTH_CLIENTS.github.secret,

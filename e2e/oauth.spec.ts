@@ -81,8 +81,11 @@ test('a provider account without an email gets an account of its own, found agai
   expect(userId).toMatch(UUID);
   await first.page.goto('/settings');
   await expect(first.page.getByText('Signed in with GitHub (no email address)')).toBeVisible();
-  // Its only way in: disconnecting is refused with the reason.
-  await first.page.getByRole('button', { name: 'Disconnect GitHub' }).click();
+  // Its only way in: the button says so (aria-disabled, which Playwright will not click unforced),
+  // and the server refuses a disconnect anyway, with the reason.
+  const disconnect = first.page.getByRole('button', { name: 'Disconnect GitHub' });
+  await expect(disconnect).toHaveAttribute('aria-disabled', 'true');
+  await disconnect.click({ force: true });
   await expect(first.page.getByRole('main').getByRole('alert')).toContainText('GitHub is your only way to sign in.');
   await first.context.close();
 

@@ -6,12 +6,11 @@ import { redirect } from 'next/navigation';
 import { credentialsSchema, safeCallbackPath } from '@/lib/auth/credentials';
 import { LINK_INTENT_COOKIE } from '@/lib/auth/link-intent';
 import { hashPassword } from '@/lib/auth/password';
-import { SignInRateLimited } from '@/lib/auth/sign-in-limit';
 import { takeSignUpAttempt } from '@/lib/auth/sign-up-limit';
 import { clientIpFrom } from '@/lib/client-address';
 import { createUser } from '@/lib/db/users';
 import { isAppError } from '@/lib/errors';
-import { signIn, signOut } from './auth';
+import { SignInRateLimited, signIn, signOut } from './auth';
 
 export type AuthFormState = {
   email?: string;

@@ -1,3 +1,5 @@
+import { Auth, setEnvDefaults as setAuthEnvDefaults } from '@auth/core';
+import type { NextRequest } from 'next/server';
 import NextAuth, { type Account, CredentialsSignin, type NextAuthConfig, type Profile, type User } from 'next-auth';
 import { getToken } from 'next-auth/jwt';
 import Credentials from 'next-auth/providers/credentials';
@@ -7,12 +9,23 @@ import { credentialsSchema, safeCallbackUrl } from '@/lib/auth/credentials';
 import { LINK_INTENT_COOKIE, readLinkIntent } from '@/lib/auth/link-intent';
 import { hashPassword, needsRehash, spendPasswordCheckTime, verifyPassword } from '@/lib/auth/password';
 import { oauthProviderSchema, readProviderIdentity } from '@/lib/auth/provider-identity';
-import { recordSignInSuccess, SignInRateLimited, takeSignInAttempt } from '@/lib/auth/sign-in-limit';
+import { recordSignInSuccess, takeSignInAttempt } from '@/lib/auth/sign-in-limit';
 import { clientIpFrom } from '@/lib/client-address';
 import { linkOAuthIdentity, type OAuthProvider, signInWithOAuthIdentity } from '@/lib/db/oauth-identities';
 import { getUserByEmail, updateUserPasswordHash, userExists } from '@/lib/db/users';
 import { getAuthSecret, getConfig } from '@/lib/env';
 import { hashForLog, log } from '@/lib/log';
+
+/** Where Auth.js's routes live (app/(auth)/api/auth/[...nextauth]); server actions use it too. */
+const AUTH_BASE_PATH = '/api/auth';
+
+/** Thrown from `authorize`: the sign-in form shows it apart from a wrong password. */
+export class SignInRateLimited extends CredentialsSignin {
+  code = 'rate_limited';
+  constructor(readonly retryAfterMs: number) {
+    super();
+  }
+}
 
 /** The signed-in user behind this request's session cookie (under either of Auth.js's names). */
 async function sessionUserIdFrom(request: Request, secret: string) {
@@ -67,6 +80,7 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
   const secret = getAuthSecret();
   return {
     secret,
+    basePath: AUTH_BASE_PATH,
     trustHost: true,
     session: { strategy: 'jwt' },
     pages: { signIn: '/sign-in', error: '/sign-in' },
@@ -128,9 +142,42 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
   };
 }
 
-// Lazy, so that `next build` neither reads the data folder nor needs a secret; the request is
-// there for Auth.js's own routes (the OAuth callback reads the link note from it).
-export const { handlers, auth, signIn, signOut } = NextAuth((request) => buildConfig(request));
+// Lazy, so that `next build` neither reads the data folder nor needs a secret. Auth.js's own
+// routes go through `handlers` below, which pass the request (the OAuth callback reads the link
+// note from it).
+const nextAuth = NextAuth((request) => buildConfig(request));
+export const { auth, signIn, signOut } = nextAuth;
+
+/**
+ * The URL the browser used, built the way next-auth's server actions build theirs (`signIn` from
+ * a form): AUTH_URL's origin, else X-Forwarded-Host or Host. Route handlers cannot use their own
+ * `request.url`: Next 16 gives them `localhost` under `next start`, and every NextRequest (so also
+ * the one next-auth rebuilds from AUTH_URL) turns a loopback host such as 127.0.0.1 into
+ * `localhost`. Auth.js takes the OAuth redirect_uri, the callback's base URL and its error pages
+ * from the request's URL, so the token request would name a different redirect_uri than the
+ * authorization did (the provider refuses it) and the browser would be sent to another origin.
+ */
+function publicUrlOf(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  const envUrl = process.env.AUTH_URL ?? process.env.NEXTAUTH_URL;
+  if (envUrl) return new URL(`${pathname}${search}`, new URL(envUrl).origin);
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+  const protocol = (request.headers.get('x-forwarded-proto') ?? request.nextUrl.protocol).replace(/:$/, '');
+  return new URL(`${pathname}${search}`, host ? `${protocol}://${host}` : request.nextUrl.origin);
+}
+
+/**
+ * Auth.js's GET and POST routes. What next-auth's `handlers` do, but with a plain Request at the
+ * public URL: next-auth would wrap it in a NextRequest again, which puts `localhost` back.
+ */
+async function authRoute(request: NextRequest) {
+  const config = buildConfig(request);
+  setAuthEnvDefaults(process.env, config, true);
+  const init: RequestInit & { duplex: 'half' } = { method: request.method, headers: request.headers, body: request.body, duplex: 'half', signal: request.signal };
+  return Auth(new Request(publicUrlOf(request), init), config);
+}
+
+export const handlers = { GET: authRoute, POST: authRoute };
 
 /**
  * The signed-in user's id, or undefined. Every route handler, page and action calls this itself.

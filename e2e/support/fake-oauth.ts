@@ -96,13 +96,19 @@ export async function startFakeOAuth({ port, host = '127.0.0.1' }: { port: numbe
     const form = await readForm(request);
     const client = clientFrom(request, form);
     const expected = FAKE_OAUTH_CLIENTS[provider];
-    if (client.id !== expected.id || client.secret !== expected.secret) return send(response, 401, { error: 'invalid_client' });
+    const refuse = (status: number, error: string, description: string) => {
+      // Shown in the runner's output: why a sign-in test never came back.
+      console.error(`[fake-oauth] ${provider} token request refused: ${description}`);
+      send(response, status, { error, error_description: description });
+    };
+    if (client.id !== expected.id || client.secret !== expected.secret) return refuse(401, 'invalid_client', 'unknown client or wrong secret');
     const grant = codes.get(form.get('code') ?? '');
     codes.delete(form.get('code') ?? '');
-    if (!grant || grant.provider !== provider || grant.redirectUri !== form.get('redirect_uri')) return send(response, 400, { error: 'invalid_grant' });
+    if (!grant || grant.provider !== provider) return refuse(400, 'invalid_grant', 'unknown code');
+    if (grant.redirectUri !== form.get('redirect_uri')) return refuse(400, 'invalid_grant', `redirect_uri ${form.get('redirect_uri')} is not ${grant.redirectUri}`);
     const verifier = form.get('code_verifier');
     if (grant.codeChallenge && (!verifier || base64url(createHash('sha256').update(verifier).digest()) !== grant.codeChallenge)) {
-      return send(response, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
+      return refuse(400, 'invalid_grant', 'PKCE verification failed');
     }
     const accessToken = base64url(randomBytes(24));
     remember(tokens, accessToken, grant);
@@ -160,11 +166,18 @@ export async function startFakeOAuth({ port, host = '127.0.0.1' }: { port: numbe
             authorization_endpoint: `${googleIssuer}/authorize`,
             token_endpoint: `${googleIssuer}/token`,
             jwks_uri: `${googleIssuer}/jwks`,
+            userinfo_endpoint: `${googleIssuer}/userinfo`,
             response_types_supported: ['code'],
             subject_types_supported: ['public'],
             id_token_signing_alg_values_supported: ['RS256'],
             code_challenge_methods_supported: ['S256'],
           });
+        case 'GET /google/userinfo': {
+          const grant = tokens.get(bearer(request) ?? '');
+          if (!grant || grant.provider !== 'google') return send(response, 401, { error: 'invalid_token' });
+          const { person } = grant;
+          return send(response, 200, { sub: person.id, name: person.name, ...(person.email ? { email: person.email, email_verified: person.verified } : {}) });
+        }
         case 'GET /google/jwks':
           return send(response, 200, { keys: [jwk] });
         default:

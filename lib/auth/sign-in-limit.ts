@@ -1,21 +1,12 @@
 import 'server-only';
 
 import { createHash } from 'node:crypto';
-import { CredentialsSignin } from 'next-auth';
 import { clearAttempts, giveBackWindowedAttempt, takeDelayedAttempt, takeWindowedAttempt } from '@/lib/db/auth-attempts';
 import { getConfig } from '@/lib/env';
 
 const ADDRESS_WINDOW_MS = 15 * 60 * 1000;
 const FIRST_DELAY_MS = 30 * 1000;
 const LONGEST_DELAY_MS = 15 * 60 * 1000;
-
-/** Thrown from `authorize`: the sign-in form shows it apart from a wrong password. */
-export class SignInRateLimited extends CredentialsSignin {
-  code = 'rate_limited';
-  constructor(readonly retryAfterMs: number) {
-    super();
-  }
-}
 
 export type SignInAttempt = { email: string; ip: string };
 
