@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { testTranscriptRow } from '@/lib/db/test-databases';
 
 // A throwaway database and audio folder, as the server would open them.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'delete-account-'));
@@ -19,24 +20,10 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function userWithEverything() {
   const user = await users.createUser({ email: `${crypto.randomUUID()}@example.test`, passwordHash: 'x' });
-  const id = crypto.randomUUID();
+  const row = testTranscriptRow(user.id, { title: 't' });
+  const { id } = row;
   await usage.reserveTranscriptionUsage({ id, userId: user.id, limits: { inFlight: 5, perHour: 100, audioBytesPerDay: 1e9 } });
-  await transcripts.createTranscript({
-    id,
-    user_id: user.id,
-    title: 't',
-    file_name: 't.mp3',
-    language: null,
-    prompt: null,
-    error_code: null,
-    error_message: null,
-    audio_key: id,
-    audio_type: 'audio/mpeg',
-    audio_bytes: 0,
-    duration_seconds: null,
-    usage_json: null,
-    completed_at: null,
-  });
+  await transcripts.createTranscript(row);
   await getAudioStore().put(id, new Blob([new Uint8Array([1, 2, 3])]).stream());
   await transcripts.completeTranscript({ id, userId: user.id, text: 'first text', usageJson: null, durationSeconds: null });
   await transcripts.restartTranscript({ id, userId: user.id, language: null, prompt: null });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testDatabases, useTestDatabase } from './test-databases';
+import { testDatabases, testTranscriptRow, useTestDatabase } from './test-databases';
 
 const LEASE_MS = 60_000;
 
@@ -10,24 +10,9 @@ describe.each(testDatabases)('leases on $dialect', ({ dialect }) => {
   async function runningTranscript({ leaseOwner, expired }: { leaseOwner: string; expired: boolean }) {
     const { newTranscriptLease } = await leases();
     const user = await db.createUser({ email: `${crypto.randomUUID()}@example.test`, passwordHash: 'x' });
-    const id = crypto.randomUUID();
-    await db.createTranscript({
-      id,
-      user_id: user.id,
-      title: 't',
-      file_name: 't',
-      language: 'en',
-      prompt: null,
-      error_code: null,
-      error_message: null,
-      audio_key: id,
-      audio_type: 'audio/mpeg',
-      audio_bytes: 0,
-      duration_seconds: null,
-      usage_json: null,
-      completed_at: null,
-      ...newTranscriptLease({ instanceId: leaseOwner, leaseMs: expired ? -1000 : LEASE_MS }),
-    });
+    const row = testTranscriptRow(user.id, { title: 't', language: 'en' });
+    const { id } = row;
+    await db.createTranscript({ ...row, ...newTranscriptLease({ instanceId: leaseOwner, leaseMs: expired ? -1000 : LEASE_MS }) });
     return { id, userId: user.id };
   }
 

@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type TestModules, testDatabases, useTestDatabase } from './test-databases';
+import { type TestModules, testDatabases, testTranscriptRow, useTestDatabase } from './test-databases';
 
-const newTranscript = (userId: string, title = 'Untitled') => {
-  const id = crypto.randomUUID();
-  return {
-    id,
-    user_id: userId,
-    title,
-    file_name: `${title}.mp3`,
-    language: null,
-    prompt: null,
-    error_code: null,
-    error_message: null,
-    audio_key: id,
-    audio_type: 'audio/mpeg',
-    audio_bytes: 0,
-    duration_seconds: null,
-    usage_json: null,
-    completed_at: null,
-  };
-};
+const newTranscript = (userId: string, title?: string) => testTranscriptRow(userId, { title });
 
 async function newUser(db: TestModules) {
   return db.createUser({ email: `${crypto.randomUUID()}@example.test`, passwordHash: 'scrypt$x' });

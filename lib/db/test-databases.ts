@@ -18,6 +18,28 @@ export const testDatabases = [
   ...(postgresUrl || process.env.CI ? [{ dialect: 'postgres' as const }] : []),
 ];
 
+/** A new transcript's row for `createTranscript`, with a fresh id; `overrides` set what a test cares about. */
+export function testTranscriptRow(userId: string, overrides: { title?: string; language?: string | null } = {}) {
+  const id = crypto.randomUUID();
+  const title = overrides.title ?? 'Untitled';
+  return {
+    id,
+    user_id: userId,
+    title,
+    file_name: `${title}.mp3`,
+    language: overrides.language ?? null,
+    prompt: null,
+    error_code: null,
+    error_message: null,
+    audio_key: id,
+    audio_type: 'audio/mpeg',
+    audio_bytes: 0,
+    duration_seconds: null,
+    usage_json: null,
+    completed_at: null,
+  };
+}
+
 const loadModules = async () => ({
   ...(await import('./connection')),
   ...(await import('./users')),

@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type TestModules, testDatabases, useTestDatabase } from './test-databases';
+import { type TestModules, testDatabases, testTranscriptRow, useTestDatabase } from './test-databases';
 
 async function newDoneTranscript(queries: TestModules, text: string, userId?: string) {
   const owner = userId ?? (await queries.createUser({ email: `${crypto.randomUUID()}@example.test`, passwordHash: 'x' })).id;
-  const id = crypto.randomUUID();
-  await queries.createTranscript({
-    id,
-    user_id: owner,
-    title: 't',
-    file_name: 't',
-    language: null,
-    prompt: null,
-    error_code: null,
-    error_message: null,
-    audio_key: id,
-    audio_type: 'audio/mpeg',
-    audio_bytes: 0,
-    duration_seconds: null,
-    usage_json: null,
-    completed_at: null,
-  });
+  const row = testTranscriptRow(owner);
+  const { id } = row;
+  await queries.createTranscript(row);
   await queries.completeTranscript({ id, userId: owner, text, usageJson: null, durationSeconds: null });
   return { id, userId: owner };
 }
