@@ -24,55 +24,10 @@ export function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
 
   return (
     <form ref={formRef} action={formAction} noValidate className="max-w-sm space-y-5">
-      {/* Lets password managers file the new password under the right account. */}
       {hasPassword ? (
-        <div className="space-y-1.5">
-          <label htmlFor="current-password" className={labelClasses}>
-            Current password
-          </label>
-          <input
-            ref={currentRef}
-            id="current-password"
-            name="currentPassword"
-            type="password"
-            autoComplete="current-password"
-            required
-            aria-invalid={currentError ? true : undefined}
-            aria-describedby={currentError ? 'current-password-error' : undefined}
-            className={inputClasses}
-          />
-          {currentError ? (
-            <p id="current-password-error" className={fieldErrorClasses}>
-              {currentError}
-            </p>
-          ) : null}
-        </div>
+        <PasswordField ref={currentRef} id="current-password" name="currentPassword" label="Current password" autoComplete="current-password" error={currentError} />
       ) : null}
-      <div className="space-y-1.5">
-        <label htmlFor="new-password" className={labelClasses}>
-          New password
-        </label>
-        <input
-          ref={newRef}
-          id="new-password"
-          name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          aria-invalid={newError ? true : undefined}
-          aria-describedby={['new-password-hint', newError ? 'new-password-error' : ''].filter(Boolean).join(' ')}
-          className={inputClasses}
-        />
-        <p id="new-password-hint" className={hintClasses}>
-          At least 8 characters
-        </p>
-        {newError ? (
-          <p id="new-password-error" className={fieldErrorClasses}>
-            {newError}
-          </p>
-        ) : null}
-      </div>
+      <PasswordField ref={newRef} id="new-password" name="newPassword" label="New password" autoComplete="new-password" hint="At least 8 characters" error={newError} />
       {state.formError ? <Alert>{state.formError}</Alert> : null}
       {state.changed ? <Notice>Your password has been changed.</Notice> : null}
       <button type="submit" aria-disabled={pending || undefined} className={buttonClasses({ variant: 'primary' })}>
@@ -80,5 +35,48 @@ export function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
         {hasPassword ? 'Change password' : 'Set password'}
       </button>
     </form>
+  );
+}
+
+type PasswordFieldProps = {
+  ref: React.Ref<HTMLInputElement>;
+  id: string;
+  name: string;
+  label: string;
+  autoComplete: 'current-password' | 'new-password';
+  hint?: string;
+  error: string | undefined;
+};
+
+function PasswordField({ ref, id, name, label, autoComplete, hint, error }: PasswordFieldProps) {
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div className="space-y-1.5">
+      <label htmlFor={id} className={labelClasses}>
+        {label}
+      </label>
+      <input
+        ref={ref}
+        id={id}
+        name={name}
+        type="password"
+        autoComplete={autoComplete}
+        required
+        minLength={autoComplete === 'new-password' ? 8 : undefined}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        className={inputClasses}
+      />
+      {hint ? (
+        <p id={`${id}-hint`} className={hintClasses}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className={fieldErrorClasses}>
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }
