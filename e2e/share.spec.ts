@@ -168,7 +168,7 @@ for (const ending of ['revoked', 'expires'] as const) {
     test.setTimeout(90_000);
     // About 30 s of text: far longer than the test waits.
     const words = Array.from({ length: 200 }, (_, index) => `w${index}`).join('_');
-    const { id } = await startTranscript(page.request, { title: `Cut off ${uniqueMarker()}`, prompt: `fake:delay=150 fake:text=${words}` });
+    const { id, finished } = await startTranscript(page.request, { title: `Cut off ${uniqueMarker()}`, prompt: `fake:delay=150 fake:text=${words}` });
     const { path, link } = await createShareLink(page.request, id, { expiresIn: '1' });
 
     const reader = await browser.newContext({ storageState: signedOut });
@@ -191,6 +191,8 @@ for (const ending of ['revoked', 'expires'] as const) {
     await expect(text).toHaveCount(0);
 
     await page.request.post(`/api/transcriptions/${id}/cancel`);
+    // Its request ends with the cancel: awaited here, so that it cannot fail a later test.
+    await finished;
     await reader.close();
   });
 }
