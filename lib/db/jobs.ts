@@ -1,7 +1,9 @@
 import 'server-only';
 
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { getDb } from './connection';
 import { now, run } from './run';
+import type { Database } from './schema';
 
 // Leases on running transcriptions. The instance whose id is in `lease_owner` runs the job and
 // renews `lease_expires_at`; once that time has passed, any instance may take the job over.
@@ -14,42 +16,41 @@ export function newTranscriptLease({ instanceId, leaseMs }: { instanceId: string
   return { lease_owner: instanceId, lease_expires_at: leaseUntil(leaseMs) };
 }
 
-/**
- * Takes the lease of an ended transcript, to transcribe it again; false while it runs anywhere
- * (or its lease has not yet run out), so that two requests cannot both restart it.
- */
-export function claimEndedTranscript({ id, userId, instanceId, leaseMs }: { id: string; userId: string; instanceId: string; leaseMs: number }) {
-  return run('claimEndedTranscript', async () => {
+type LeaseClaim = { id: string; userId: string; instanceId: string; leaseMs: number };
+
+/** Sets this instance's lease on the owner's transcript where `condition` holds; whether it did. */
+function setLeaseWhere(operation: string, { id, userId, instanceId, leaseMs }: LeaseClaim, condition: (eb: ExpressionBuilder<Database, 'transcripts'>) => Expression<SqlBool>) {
+  return run(operation, async () => {
     const db = await getDb();
     const result = await db
       .updateTable('transcripts')
       .set(newTranscriptLease({ instanceId, leaseMs }))
       .where('id', '=', id)
       .where('user_id', '=', userId)
-      .where('status', '!=', 'transcribing')
-      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', now())]))
+      .where(condition)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   });
 }
 
 /**
+ * Takes the lease of an ended transcript, to transcribe it again; false while it runs anywhere
+ * (or its lease has not yet run out), so that two requests cannot both restart it.
+ */
+export function claimEndedTranscript(claim: LeaseClaim) {
+  return setLeaseWhere('claimEndedTranscript', claim, (eb) =>
+    eb.and([eb('status', '!=', 'transcribing'), eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', now())])]),
+  );
+}
+
+/**
  * The heartbeat: extends the lease while this instance still holds it (a lease without an owner
  * is taken). False when the job is no longer this instance's to run: taken over, ended or deleted.
  */
-export function renewTranscriptLease({ id, userId, instanceId, leaseMs }: { id: string; userId: string; instanceId: string; leaseMs: number }) {
-  return run('renewTranscriptLease', async () => {
-    const db = await getDb();
-    const result = await db
-      .updateTable('transcripts')
-      .set(newTranscriptLease({ instanceId, leaseMs }))
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .where('status', '=', 'transcribing')
-      .where((eb) => eb.or([eb('lease_owner', '=', instanceId), eb('lease_owner', 'is', null)]))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
-  });
+export function renewTranscriptLease(claim: LeaseClaim) {
+  return setLeaseWhere('renewTranscriptLease', claim, (eb) =>
+    eb.and([eb('status', '=', 'transcribing'), eb.or([eb('lease_owner', '=', claim.instanceId), eb('lease_owner', 'is', null)])]),
+  );
 }
 
 /** Lets go of an ended job's lease, so that it can be transcribed again at once. */
