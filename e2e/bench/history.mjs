@@ -148,7 +148,8 @@ async function waitForServer(server) {
   for (let attempt = 0; attempt < 240; attempt++) {
     if (server.exitCode !== null) throw new Error('the server exited');
     try {
-      if ((await fetch(`${ORIGIN}/sign-in`)).ok) return;
+      // The health check opens the database, which migrates it: the seeders need its tables.
+      if ((await fetch(`${ORIGIN}/api/health`)).ok) return;
     } catch {
       // not up yet
     }
@@ -212,7 +213,7 @@ async function bench(dialect, databaseUrl) {
     detached: true,
   });
   try {
-    // The server migrates the database as it starts; seed once it is up.
+    // Seeded once the server is up and has migrated the database.
     await waitForServer(server);
     const seeding = Date.now();
     await seeders[dialect](databaseUrl);
