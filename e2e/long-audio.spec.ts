@@ -15,7 +15,7 @@ type Part = { index: number; startSeconds: number; durationSeconds: number; stat
 type Details = { status: string; text: string; audioBytes: number; parts: Part[]; error: { code: string; message: string } | null };
 
 const PART_SECONDS = 300;
-const env = { PART_MAX_MINUTES: '5', JOB_LEASE_MS: '2000', RATE_LIMIT_AUDIO_MINUTES_PER_DAY: '200', TRANSCRIBE_IDLE_TIMEOUT_MS: '60000' };
+const env = { MAX_UPLOAD_MB: '500', PART_MAX_MINUTES: '5', JOB_LEASE_MS: '2000', RATE_LIMIT_AUDIO_MINUTES_PER_DAY: '200', TRANSCRIBE_IDLE_TIMEOUT_MS: '60000' };
 
 /** Uploads a file from disk at the pace the server reads it; resolves when the last byte is written, with the events to come. */
 async function upload({ app, account, file, prompt, headers = {} }: { app: AppInstance; account: Account; file: string; prompt: string; headers?: Record<string, string> }) {
