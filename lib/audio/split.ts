@@ -75,6 +75,7 @@ export function splitAudio({
   signal,
   fromSeconds = 0,
   firstIndex = 0,
+  onProgress,
 }: {
   input: ReadableStream<Uint8Array>;
   container: AudioFormat['container'];
@@ -83,6 +84,8 @@ export function splitAudio({
   signal: AbortSignal;
   fromSeconds?: number;
   firstIndex?: number;
+  /** Hears each piece of encoded audio: a sign of life while no part is ready yet. */
+  onProgress?: () => void;
 }): Splitter {
   const encodedFile = `${workFile}.mp3`;
   const wholeFile = `${workFile}.in`;
@@ -167,6 +170,7 @@ export function splitAudio({
         for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
           await output.write(chunk);
           encodedBytes += chunk.byteLength;
+          onProgress?.();
           advance();
         }
       } finally {

@@ -328,6 +328,7 @@ export class TranscriptionJob {
       id: this.id,
       userId: this.userId,
       signal: this.signal,
+      touch: () => this.touch(),
       emit: (event: Extract<TranscriptEvent, { type: 'transcript.part' }>) => {
         this.emit(event);
         publish(this.id, { type: 'part', index: event.index, count: event.count, startSeconds: event.startSeconds });

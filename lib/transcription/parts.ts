@@ -18,6 +18,8 @@ export type PartsHost = {
   id: string;
   userId: string;
   signal: AbortSignal;
+  /** Postpones the job's idle timeout. */
+  touch: () => void;
   emit: (event: Extract<TranscriptEvent, { type: 'transcript.part' }>) => void;
   text: () => string;
   /** Starts the live text over from the finished parts' text (on resume), and saves it. */
@@ -66,6 +68,7 @@ export async function transcribeInParts(
     signal: host.signal,
     fromSeconds: last ? last.start_seconds + last.duration_seconds : 0,
     firstIndex: finished.length,
+    onProgress: host.touch,
   });
 
   let counted = 0;
