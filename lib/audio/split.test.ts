@@ -18,7 +18,7 @@ async function collect(splitter: ReturnType<typeof splitAudio>) {
   return parts;
 }
 
-describe('splitAudio', () => {
+describe('splitAudio', { timeout: 120_000 }, () => {
   const seconds = 200;
   const wav = speechLikeWav(seconds);
 
