@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Generated long audio, made once per machine (never committed): `.e2e-data` is ignored by git. */
-const CACHE_DIR = fileURLToPath(new URL('../../.e2e-data/long-audio', import.meta.url));
+/** Generated long audio, made once per machine and kept between runs (.e2e-data is wiped by each run); ignored by git. */
+const CACHE_DIR = fileURLToPath(new URL('../../.e2e-cache/long-audio', import.meta.url));
 
 /**
  * Speech-like audio: a tone gliding in pitch and pulsing at syllable rate (never quieter than
