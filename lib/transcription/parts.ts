@@ -52,7 +52,9 @@ export async function transcribeInParts(
     resume = false,
   }: { input: ReadableStream<Uint8Array>; container: AudioFormat['container']; options: () => UpstreamOptions; declaredSeconds?: number; resume?: boolean },
 ): Promise<string> {
-  const { longAudio, dataDir, limits } = getConfig();
+  const { longAudio, dataDir, limits, transcription, engine } = getConfig();
+  // The offline engine refuses audio past its own maximum: its parts are kept within it.
+  const partMaxSeconds = transcription.engine === 'builtin' ? Math.min(longAudio.partMaxSeconds, engine.maxAudioSeconds) : longAudio.partMaxSeconds;
   const saved = resume ? await getPartsByTranscriptId({ transcriptId: host.id, userId: host.userId }) : [];
   const firstUnfinished = saved.findIndex((part, position) => part.part_index !== position || part.status !== 'done');
   const finished = firstUnfinished === -1 ? saved : saved.slice(0, firstUnfinished);
@@ -63,7 +65,7 @@ export async function transcribeInParts(
   const splitter = splitAudio({
     input,
     container,
-    partMaxSeconds: longAudio.partMaxSeconds,
+    partMaxSeconds,
     workFile: path.join(dataDir, 'work', host.id),
     signal: host.signal,
     fromSeconds: last ? last.start_seconds + last.duration_seconds : 0,
