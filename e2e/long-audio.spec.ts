@@ -76,7 +76,7 @@ test.describe('long audio', () => {
   });
 
   test('a 40-minute WAV is split at silences and transcribed part by part, in order, with context; a 500 retries that part alone', async ({ browser }) => {
-    test.setTimeout(300_000);
+    test.setTimeout(420_000);
     const wav = speechLikeWav(2400);
     expect(statSync(wav).size).toBeGreaterThan(70_000_000);
     app = await startAppInstance({ name: 'long-wav', port: SPARE_APP_PORTS[2], env });
@@ -138,10 +138,10 @@ test.describe('long audio', () => {
   });
 
   test('a 35 MB MP3 is transcribed in parts; a file longer than the day allows is refused before upload, or before any part goes upstream', async ({ browser }) => {
-    test.setTimeout(300_000);
+    test.setTimeout(420_000);
     const mp3 = speechLikeMp3(2190);
     expect(statSync(mp3).size).toBeGreaterThan(35_000_000);
-    app = await startAppInstance({ name: 'long-mp3', port: SPARE_APP_PORTS[2], env: { ...env, RATE_LIMIT_AUDIO_MINUTES_PER_DAY: '60' } });
+    app = await startAppInstance({ name: 'long-mp3', port: SPARE_APP_PORTS[2], env: { ...env, RATE_LIMIT_AUDIO_MINUTES_PER_DAY: '45' } });
     const account = await registerAccount(browser, 'long-mp3', app.baseUrl);
     const marker = uniqueMarker();
     const { events } = await (await upload({ app, account, file: mp3, prompt: `${marker} fake:echo fake:delay=0` })).events;
@@ -149,31 +149,31 @@ test.describe('long audio', () => {
     expect(requests.length).toBeGreaterThanOrEqual(8);
     expect(events.at(-1)).toMatchObject({ type: 'transcript.text.done', text: requests.map((request) => echoText(request.file?.sha256 ?? '')).join(' ') });
 
-    // 36.5 of the day's 60 minutes are used: a stated 30 minutes is refused before a byte of it is read.
+    // 36.5 of the day's 45 minutes are used: a stated 30 minutes is refused before a byte of it is read.
     const stated = openRawUpload(account.cookieHeader, { 'content-length': 90_000_000, 'x-audio-duration-seconds': 1800 }, app.baseUrl);
     stated.request.write(partHead({ name: 'stream', value: 'true' }));
     const answer = await stated.response;
     expect(answer.statusCode).toBe(429);
-    expect(JSON.parse(await bodyOf(answer))).toMatchObject({ error: { code: 'rate_limit:daily_duration', message: expect.stringMatching(/daily allowance of 60 minutes/) } });
+    expect(JSON.parse(await bodyOf(answer))).toMatchObject({ error: { code: 'rate_limit:daily_duration', message: expect.stringMatching(/daily allowance of 45 minutes/) } });
     stated.request.destroy();
 
-    // Unstated, another copy is refused once its duration is known, before any part of it goes upstream.
+    // Unstated, 14 minutes (a 27 MB WAV) are refused once their duration is known, before any part goes upstream.
     const copyMarker = uniqueMarker();
-    const { events: copyEvents } = await (await upload({ app, account, file: mp3, prompt: `${copyMarker} fake:echo fake:delay=0` })).events;
-    expect(copyEvents.at(-1)).toMatchObject({ type: 'error', error: { code: 'rate_limit:daily_duration', message: expect.stringMatching(/daily allowance of 60 minutes/) } });
+    const { events: copyEvents } = await (await upload({ app, account, file: speechLikeWav(840), prompt: `${copyMarker} fake:echo fake:delay=0` })).events;
+    expect(copyEvents.at(-1)).toMatchObject({ type: 'error', error: { code: 'rate_limit:daily_duration', message: expect.stringMatching(/daily allowance of 45 minutes/) } });
     expect(await upstreamRequests(copyMarker)).toHaveLength(0);
   });
 
   test('kill -9 mid-way: the restarted instance resumes at the first unfinished part; finished parts are not sent again', async ({ browser }) => {
-    test.setTimeout(300_000);
+    test.setTimeout(420_000);
     const wav = speechLikeWav(2400);
     const port = SPARE_APP_PORTS[3];
     app = await startAppInstance({ name: 'long-crash', port, env });
     const account = await registerAccount(browser, 'long-crash', app.baseUrl);
     const marker = uniqueMarker();
-    // Slow parts (about 8 s each): most are still to do when the upload is complete.
+    // Slow parts (about 6 s each): most are still to do when the upload is complete.
     // The answer streams until the kill; only the saved state is read.
-    await upload({ app, account, file: wav, prompt: `${marker} fake:echo fake:delay=1500`, headers: { 'x-audio-duration-seconds': '2400' } });
+    await upload({ app, account, file: wav, prompt: `${marker} fake:echo fake:delay=1000`, headers: { 'x-audio-duration-seconds': '2400' } });
     const transcript = await findTranscriptId(app, account);
     await expect.poll(async () => (await details(app as AppInstance, account, transcript)).parts.filter((part) => part.status === 'done').length, { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
     await expect.poll(async () => (await details(app as AppInstance, account, transcript)).audioBytes).toBeGreaterThan(0);

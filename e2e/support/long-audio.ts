@@ -7,12 +7,12 @@ import { fileURLToPath } from 'node:url';
 const CACHE_DIR = fileURLToPath(new URL('../../.e2e-cache/long-audio', import.meta.url));
 
 /**
- * Speech-like audio: a tone gliding in pitch and pulsing at syllable rate (never quieter than
+ * Speech-like audio: a tone gliding between 140 and 220 Hz and pulsing at syllable rate (never quieter than
  * −20 dB within a burst) for BURST_SECONDS, then silence, every PERIOD_SECONDS.
  */
 export const PERIOD_SECONDS = 6.3;
 export const BURST_SECONDS = 5.1;
-const EXPRESSION = `'0.5*sin(2*PI*(180+40*sin(2*PI*0.3*t))*t)*(0.6+0.4*sin(2*PI*4*t))*lt(mod(t,${PERIOD_SECONDS}),${BURST_SECONDS})'`;
+const EXPRESSION = `'0.5*sin(2*PI*180*t+133*sin(2*PI*0.3*t))*(0.6+0.4*sin(2*PI*4*t))*lt(mod(t,${PERIOD_SECONDS}),${BURST_SECONDS})'`;
 
 /** Whether a time lies in one of the generated silences (with `slack` seconds of tolerance at their edges). */
 export function isInSilence(seconds: number, slack = 0.15) {
@@ -40,9 +40,9 @@ export function speechLikeWav(seconds: number) {
   );
 }
 
-/** MP3 at 128 kbit/s (16,000 bytes a second): 36.5 minutes is about 35 MB. */
+/** MP3 at 128 kbit/s (16,000 bytes a second; 16 kHz, cheap to make): 36.5 minutes is about 35 MB. */
 export function speechLikeMp3(seconds: number) {
   return cached(`speech-like-${seconds}s.mp3`, (file) =>
-    ffmpeg(['-f', 'lavfi', '-i', `aevalsrc=${EXPRESSION}:s=16000:d=${seconds}`, '-ac', '1', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3', file]),
+    ffmpeg(['-f', 'lavfi', '-i', `aevalsrc=${EXPRESSION}:s=16000:d=${seconds}`, '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3', file]),
   );
 }

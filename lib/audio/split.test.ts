@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isInSilence, speechLikeWav } from '@/e2e/support/long-audio';
+import { isInSilence, speechLikeMp3, speechLikeWav } from '@/e2e/support/long-audio';
 import { FRAME_BYTES, FRAME_SECONDS, splitAudio, type PlannedPart } from './split';
 
 const work = await mkdtemp(path.join(tmpdir(), 'split-test-'));
@@ -75,6 +75,15 @@ describe('splitAudio', { timeout: 120_000 }, () => {
     const rest = await collect(resumed);
     expect(rest.map(({ index, startSeconds }) => ({ index, startSeconds }))).toEqual(all.slice(1).map(({ index, startSeconds }) => ({ index, startSeconds })));
     await resumed.dispose();
+  });
+
+  it('reads MP3 (any bitrate, with its ID3 tag) the same way', async () => {
+    const splitter = splitAudio({ input: streamOf(speechLikeMp3(200)), container: 'mp3', partMaxSeconds: 60, workFile: path.join(work, 'f'), signal: new AbortController().signal });
+    const parts = await collect(splitter);
+    expect(await splitter.duration).toBeCloseTo(seconds, 0);
+    expect(parts.length).toBeGreaterThanOrEqual(4);
+    for (const part of parts.slice(1)) expect(isInSilence(part.startSeconds), `cut at ${part.startSeconds}`).toBe(true);
+    await splitter.dispose();
   });
 
   it('fails on input that does not decode', async () => {

@@ -120,7 +120,8 @@ export function splitAudio({
   /** Plans every part whose cut the encoding so far decides. */
   const advance = () => {
     const encodedFrames = Math.floor(encodedBytes / FRAME_BYTES);
-    const known = silences.map((silence) => ({ start: silence.start, end: Math.min(silence.end, encodedFrames * FRAME_SECONDS) }));
+    // ffmpeg reports a silence's end late (stderr lags the encoded audio): until then only its first SILENCE_MIN_SECONDS are sure.
+    const known = silences.map((silence) => ({ start: silence.start, end: Number.isFinite(silence.end) ? silence.end : silence.start + SILENCE_MIN_SECONDS }));
     for (;;) {
       const left = encodedFrames - fromFrame;
       if (left <= 0) return;
