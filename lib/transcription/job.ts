@@ -5,6 +5,7 @@ import { MAX_AUDIO_BYTES, type AudioFormat } from '@/lib/audio/format';
 import { getAudioStore } from '@/lib/audio-store';
 import { getJobBus, type JobMessage } from '@/lib/bus';
 import { claimEndedTranscript, forgetTranscriptAudio, newTranscriptLease, releaseTranscriptLease } from '@/lib/db/jobs';
+import { deletePartsByTranscriptId } from '@/lib/db/parts';
 import {
   completeTranscript,
   createTranscript,
@@ -18,12 +19,11 @@ import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
-import { deletePartsByTranscriptId } from '@/lib/db/parts';
-import { transcribeInParts } from './parts';
 import type { StoredUpload } from './blob-source';
 import { deltaPieces, type TranscriptEvent } from './events';
 import type { IncomingUpload } from './incoming';
 import { instanceId, keepLease } from './lease';
+import { transcribeInParts } from './parts';
 import { abortable, createPushStream } from './push-stream';
 import { openTranscription, retryDelayMs, type UpstreamOptions } from './upstream';
 import { queuePositionOf } from './upstream-events';
@@ -386,18 +386,18 @@ export class TranscriptionJob {
           options: () => latest,
         })
       : this.transcribe(upload.format, async (attempt, previousError) => {
-      if (attempt === 1) {
-        return {
-          audio: upstreamFeed.stream,
-          options: upload.options,
-          lateOptions: () => upload.complete.then(({ options, lateFields }) => pick(options, lateFields)),
-          abandon: upstreamFeed.abandon,
-        };
-      }
-      const options = await ingested;
-      if (this.storageFailed) throw previousError;
-      return { audio: await this.storedAudio(), options };
-    });
+          if (attempt === 1) {
+            return {
+              audio: upstreamFeed.stream,
+              options: upload.options,
+              lateOptions: () => upload.complete.then(({ options, lateFields }) => pick(options, lateFields)),
+              abandon: upstreamFeed.abandon,
+            };
+          }
+          const options = await ingested;
+          if (this.storageFailed) throw previousError;
+          return { audio: await this.storedAudio(), options };
+        });
     transcription.catch(() => undefined);
     try {
       await ingested;
