@@ -135,6 +135,18 @@ test.describe('long audio', () => {
     const saved = await details(app, account, events[0]?.id ?? '');
     expect(saved).toMatchObject({ status: 'done', text: texts.join(' ') });
     expect(saved.parts.map(({ index, status, text }) => ({ index, status, text }))).toEqual(texts.map((text, index) => ({ index: index + 1, status: 'done', text })));
+
+    // The transcript page lists the parts; a part's button plays the recording from its start.
+    const context = await browser.newContext({ storageState: account.storageStatePath, baseURL: app.baseUrl });
+    const page = await context.newPage();
+    await page.goto(`/transcripts/${events[0]?.id ?? ''}`);
+    const third = saved.parts[2];
+    const list = page.getByRole('region', { name: 'Parts' });
+    await expect(list.getByRole('listitem')).toHaveCount(saved.parts.length);
+    await list.getByRole('button', { name: new RegExp(`^Play Part 3 of ${saved.parts.length}, from `) }).click();
+    await expect.poll(() => page.getByLabel('Recording').evaluate((audio: HTMLAudioElement) => audio.currentTime)).toBeGreaterThanOrEqual(third?.startSeconds ?? Infinity);
+    expect(await page.getByLabel('Recording').evaluate((audio: HTMLAudioElement) => audio.currentTime)).toBeLessThan((third?.startSeconds ?? 0) + 5);
+    await context.close();
   });
 
   test('a 35 MB MP3 is transcribed in parts; a file longer than the day allows is refused before upload, or before any part goes upstream', async ({ browser }) => {
