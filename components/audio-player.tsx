@@ -9,10 +9,20 @@ function isInteractive(target: EventTarget | null) {
   return target instanceof HTMLElement && (target.isContentEditable || Boolean(target.closest('input, textarea, select, button, a, audio, [role="button"]')));
 }
 
-/** The recording, with playback speed and Space to play or pause while not typing. */
-export function AudioPlayer({ src, label = 'Recording' }: { src: string; label?: string }) {
+/** A request to play from a time; a new object each time, so that the same time can be asked twice. */
+export type SeekRequest = { seconds: number };
+
+/** The recording, with playback speed and Space to play or pause while not typing; `seek` plays from a time. */
+export function AudioPlayer({ src, label = 'Recording', seek }: { src: string; label?: string; seek?: SeekRequest | null }) {
   const audioRef = useRef<HTMLAudioElement>(null);
   const [speed, setSpeed] = useState<number>(1);
+
+  useEffect(() => {
+    const audio = audioRef.current;
+    if (!audio || !seek) return;
+    audio.currentTime = seek.seconds;
+    void audio.play().catch(() => undefined);
+  }, [seek]);
 
   useEffect(() => {
     if (audioRef.current) audioRef.current.playbackRate = speed;

@@ -27,8 +27,8 @@ const SHARE_PROBLEMS: Record<string, string> = {
 };
 
 /** Why this file cannot be sent, in words for the person who chose it; null when it can. */
-async function problemWith(file: File): Promise<string | null> {
-  if (file.size > MAX_AUDIO_BYTES) return `“${file.name}” is ${formatBytes(file.size, ' ')}; the limit is ${formatBytes(MAX_AUDIO_BYTES, ' ')}.`;
+async function problemWith(file: File, maxBytes: number): Promise<string | null> {
+  if (file.size > maxBytes) return `“${file.name}” is ${formatBytes(file.size, ' ')}; the limit is ${formatBytes(maxBytes, ' ')}.`;
   if (file.size === 0) return `“${file.name}” is empty. Choose another file.`;
   let head: Uint8Array;
   try {
@@ -46,6 +46,7 @@ export function TranscribeForm({
   englishOnly,
   maxPromptLength,
   directUpload,
+  maxUploadBytes = MAX_AUDIO_BYTES,
 }: {
   userId: string;
   configured: boolean;
@@ -53,6 +54,8 @@ export function TranscribeForm({
   maxPromptLength: number;
   /** Set when the server stores audio in Vercel Blob: files and recordings go there first. */
   directUpload?: DirectUpload;
+  /** Past 25 MB the server splits the audio (MAX_UPLOAD_MB). */
+  maxUploadBytes?: number;
 }) {
   const [file, setFile] = useState<File | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -133,7 +136,7 @@ export function TranscribeForm({
     setQueuePosition(null);
     setTranscriptId(undefined);
     setProgress(0);
-    const found = await problemWith(next);
+    const found = await problemWith(next, maxUploadBytes);
     if (check === checkRef.current) setProblem(found);
   }
 
@@ -173,7 +176,7 @@ export function TranscribeForm({
 
   async function transcribe(selected: File, localId: string | undefined) {
     if (!configured || running) return;
-    const found = await problemWith(selected);
+    const found = await problemWith(selected, maxUploadBytes);
     if (found) {
       setProblem(found);
       return;
@@ -318,7 +321,7 @@ export function TranscribeForm({
                 ) : (
                   <>
                     Choose a recording or drop it here
-                    <span className="block text-xs text-neutral-500">MP3, MP4, M4A, WAV, WebM or Ogg, up to {formatBytes(MAX_AUDIO_BYTES)}</span>
+                    <span className="block text-xs text-neutral-500">MP3, MP4, M4A, WAV, WebM or Ogg, up to {formatBytes(maxUploadBytes)}</span>
                   </>
                 )}
               </span>

@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import useSWR, { mutate as mutateGlobal } from 'swr';
 import type { ShareLinkDetails } from '@/lib/transcript-details';
-import { AudioPlayer } from '@/components/audio-player';
+import { AudioPlayer, type SeekRequest } from '@/components/audio-player';
 import { ShareLinks } from '@/components/share-links';
 import { Button, buttonClasses } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -44,6 +44,7 @@ export function TranscriptView({ initial, initialLinks, canTranscribe }: { initi
   }, [status]);
 
   const [actionError, setActionError] = useState<string | null>(null);
+  const [seek, setSeek] = useState<SeekRequest | null>(null);
 
   /** Runs a change on the server and shows the transcript it answers with. */
   async function change(url: string, init: RequestInit) {
@@ -114,7 +115,8 @@ export function TranscriptView({ initial, initialLinks, canTranscribe }: { initi
       ) : null}
       {actionError ? <Alert>{actionError}</Alert> : null}
 
-      {audioKept ? <AudioPlayer src={`${base}/audio`} /> : null}
+      {audioKept ? <AudioPlayer src={`${base}/audio`} seek={seek} /> : null}
+      {transcript.parts.length > 0 ? <TranscriptParts transcript={transcript} onPlay={audioKept ? (seconds) => setSeek({ seconds }) : undefined} /> : null}
 
       <TranscriptText key={`${transcript.startedAt}-${transcript.editedAt ?? ''}`} transcript={transcript} text={text} onSave={saveText} onRevert={() => change(`${base}/revert`, { method: 'POST' })} />
 
@@ -253,6 +255,41 @@ function usageText(usage: TranscriptUsage) {
   const tokens = parts.length > 0 ? `${parts.join(' · ')} tokens` : undefined;
   const seconds = usage.seconds !== undefined ? `${formatDuration(usage.seconds)} of audio billed` : undefined;
   return [tokens, seconds].filter(Boolean).join('; ');
+}
+
+/** Long audio's parts, each with where it starts in the recording; a part's button plays from there. */
+function TranscriptParts({ transcript, onPlay }: { transcript: TranscriptDetails; onPlay?: (seconds: number) => void }) {
+  const count = transcript.parts.length;
+  return (
+    <section aria-labelledby="transcript-parts" className="space-y-2">
+      <h2 id="transcript-parts" className="text-sm font-semibold">
+        Parts
+      </h2>
+      <ol className="flex flex-wrap gap-2">
+        {transcript.parts.map((part) => {
+          const label = `Part ${part.index} of ${count}, from ${formatDuration(part.startSeconds)}`;
+          const pending = part.status !== 'done' ? ' (transcribing)' : '';
+          return (
+            <li key={part.index}>
+              {onPlay ? (
+                <Button variant="secondary" aria-label={`Play ${label}`} onClick={() => onPlay(part.startSeconds)}>
+                  <span className="tabular-nums">
+                    {part.index}. {formatDuration(part.startSeconds)}
+                  </span>
+                  {pending}
+                </Button>
+              ) : (
+                <span className="text-sm tabular-nums" aria-label={label}>
+                  {part.index}. {formatDuration(part.startSeconds)}
+                  {pending}
+                </span>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
 }
 
 /** What the service reported, and how long it took. */

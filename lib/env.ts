@@ -29,6 +29,9 @@ const envSchema = z.object({
   RATE_LIMIT_TRANSCRIPTIONS_IN_FLIGHT: optionalInteger(1, 1000),
   RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR: optionalInteger(1, 1_000_000),
   RATE_LIMIT_AUDIO_MB_PER_DAY: optionalInteger(1, 10_000_000),
+  RATE_LIMIT_AUDIO_MINUTES_PER_DAY: optionalInteger(1, 10_000_000),
+  MAX_UPLOAD_MB: optionalInteger(25, 100_000),
+  PART_MAX_MINUTES: optionalInteger(1, 60),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_UPS_PER_IP: optionalInteger(1, 1_000_000),
@@ -76,6 +79,11 @@ function loadConfig() {
       ? { token: env.BLOB_READ_WRITE_TOKEN, apiUrl: env.VERCEL_BLOB_API_URL?.replace(/\/+$/, ''), readBaseUrl: env.BLOB_READ_BASE_URL?.replace(/\/+$/, '') }
       : undefined,
     transcription: transcriptionConfig(env),
+    /** Uploads past the upstream's 25 MB go the long way: stored, split at silences, sent a part at a time. */
+    longAudio: {
+      maxUploadBytes: (env.MAX_UPLOAD_MB ?? 500) * 1_000_000,
+      partMaxSeconds: (env.PART_MAX_MINUTES ?? 20) * 60,
+    },
     engine: {
       /** Recognitions at once; the rest wait in line. */
       concurrency: env.ENGINE_CONCURRENCY ?? 1,
@@ -103,6 +111,7 @@ function loadConfig() {
       transcriptionsInFlight: env.RATE_LIMIT_TRANSCRIPTIONS_IN_FLIGHT ?? 2,
       transcriptionsPerHour: env.RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR ?? 60,
       audioBytesPerDay: (env.RATE_LIMIT_AUDIO_MB_PER_DAY ?? 2000) * 1_000_000,
+      audioSecondsPerDay: (env.RATE_LIMIT_AUDIO_MINUTES_PER_DAY ?? 600) * 60,
       signInFailuresPerAccount: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT ?? 5,
       signInFailuresPerIp: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_IP ?? 100,
       signUpsPerIp: env.RATE_LIMIT_SIGN_UPS_PER_IP ?? 5,

@@ -1,6 +1,7 @@
 import 'server-only';
 
 import { z } from 'zod';
+import { getPartsByTranscriptId } from '@/lib/db/parts';
 import type { Transcript } from '@/lib/db/schema';
 import { getTranscriptById, getTranscriptVersionsByTranscriptId } from '@/lib/db/transcripts';
 import { AppError } from '@/lib/errors';
@@ -25,10 +26,13 @@ export async function getOwnedTranscript({ id, userId }: { id: unknown; userId: 
   return transcript;
 }
 
-/** Everything the owner sees of a transcript: the live text while it runs, and its earlier versions. */
+/** Everything the owner sees of a transcript: the live text while it runs, its parts (long audio) and its earlier versions. */
 export async function getOwnedTranscriptDetails({ transcript, userId }: { transcript: Transcript; userId: string }) {
-  const versions = await getTranscriptVersionsByTranscriptId({ transcriptId: transcript.id, userId });
-  return toTranscriptDetails({ transcript, liveText: getRunningJob(transcript.id)?.currentText(), versions });
+  const [versions, parts] = await Promise.all([
+    getTranscriptVersionsByTranscriptId({ transcriptId: transcript.id, userId }),
+    getPartsByTranscriptId({ transcriptId: transcript.id, userId }),
+  ]);
+  return toTranscriptDetails({ transcript, liveText: getRunningJob(transcript.id)?.currentText(), versions, parts });
 }
 
 /** The transcript as it is now (after a change), with everything the owner sees of it. */

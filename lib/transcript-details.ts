@@ -1,10 +1,13 @@
-import type { ShareLink, Transcript, TranscriptStatus, TranscriptVersion } from '@/lib/db/schema';
+import type { ShareLink, Transcript, TranscriptPart, TranscriptPartStatus, TranscriptStatus, TranscriptVersion } from '@/lib/db/schema';
 
 // Every API object made from database rows is made here: the owner's transcript, a row of the
 // history, a share link. Pages that render server-side use the same functions as the API.
 
 /** What the upstream reported it used, whichever way it counts. */
 export type TranscriptUsage = { inputTokens?: number; outputTokens?: number; totalTokens?: number; seconds?: number };
+
+/** A part of long audio (transcribed in parts): where it starts in the audio, and its text once done. index is 1-based. */
+export type TranscriptPartDetails = { index: number; startSeconds: number; durationSeconds: number; status: TranscriptPartStatus; text: string };
 
 export type TranscriptVersionDetails = { id: string; text: string; language: string | null; prompt: string | null; replacedAt: string };
 
@@ -26,6 +29,8 @@ export type TranscriptDetails = {
   usage: TranscriptUsage | null;
   error: { code: string; message: string } | null;
   versions: TranscriptVersionDetails[];
+  /** Empty unless the audio was long enough to be transcribed in parts. */
+  parts: TranscriptPartDetails[];
 };
 
 const numberOrUndefined = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
@@ -55,10 +60,12 @@ export function toTranscriptDetails({
   transcript,
   liveText,
   versions = [],
+  parts = [],
 }: {
   transcript: Transcript;
   liveText?: string;
   versions?: Pick<TranscriptVersion, 'id' | 'text' | 'language' | 'prompt' | 'created_at'>[];
+  parts?: Pick<TranscriptPart, 'part_index' | 'start_seconds' | 'duration_seconds' | 'status' | 'text'>[];
 }): TranscriptDetails {
   return {
     id: transcript.id,
@@ -77,6 +84,7 @@ export function toTranscriptDetails({
     usage: parseUsage(transcript.usage_json),
     error: transcript.error_code ? { code: transcript.error_code, message: transcript.error_message ?? '' } : null,
     versions: versions.map((version) => ({ id: version.id, text: version.text, language: version.language, prompt: version.prompt, replacedAt: version.created_at })),
+    parts: parts.map((part) => ({ index: part.part_index + 1, startSeconds: part.start_seconds, durationSeconds: part.duration_seconds, status: part.status, text: part.text })),
   };
 }
 

@@ -7,6 +7,7 @@ import { getDirectUploads } from '@/lib/audio-store';
 import { uploadPrefixFor } from '@/lib/audio-store/uploads';
 import { getEngineStatus } from '@/lib/engine/status';
 import { isTranscriptionConfigured } from '@/lib/engine/target';
+import { MAX_AUDIO_BYTES } from '@/lib/audio/format';
 import { getConfig } from '@/lib/env';
 import { MAX_PROMPT_LENGTH } from '@/lib/transcription/options';
 
@@ -27,7 +28,9 @@ export default async function NewTranscriptionPage() {
         <p className="mt-1 text-sm text-neutral-600 dark:text-neutral-400">Record or upload audio and watch its transcript appear as it is recognised.</p>
       </div>
       <TranscriptionServiceNotice engine={engine} status={getEngineStatus()} />
-      <TranscribeForm userId={userId} configured={configured} englishOnly={engine === 'builtin'} maxPromptLength={MAX_PROMPT_LENGTH} directUpload={directUpload} />
+      <TranscribeForm userId={userId} configured={configured} englishOnly={engine === 'builtin'} maxPromptLength={MAX_PROMPT_LENGTH} directUpload={directUpload}
+        maxUploadBytes={directUpload ? MAX_AUDIO_BYTES : getConfig().longAudio.maxUploadBytes}
+      />
     </div>
   );
 }

@@ -45,6 +45,10 @@ export interface FakeScenario {
   firstDelayMs: number;
   text: string;
   failTimes: number | null;
+  /** Fail only the nth request (1-based) that carries this scenario's key: one part of long audio. */
+  failNth: number | null;
+  /** Answer with a text made from the file's hash: each part of long audio gets its own text. */
+  echo: boolean;
   key: string | null;
 }
 
@@ -54,6 +58,8 @@ export interface RecordedFile {
   contentType: string;
   bytes: number;
   sha256: string;
+  /** An MP3 file's duration from its frame headers; null for other containers or unreadable frames. */
+  durationSeconds: number | null;
 }
 
 export type RequestOutcome =
@@ -68,6 +74,8 @@ export type RequestOutcome =
 
 export interface RecordedRequest {
   id: string;
+  /** Order of arrival, from 1. */
+  sequence: number;
   method: string;
   path: string;
   /** Request headers minus `authorization`, so tests can tell chunked uploads from buffered ones. */
@@ -157,6 +165,8 @@ export function parseScenario(prompt: string | undefined): FakeScenario {
     firstDelayMs: 0,
     text: FAKE_TRANSCRIPT,
     failTimes: null,
+    failNth: null,
+    echo: false,
     key: null,
   };
   for (const word of (prompt ?? '').split(/\s+/)) {
@@ -193,6 +203,12 @@ export function parseScenario(prompt: string | undefined): FakeScenario {
       case 'fail-times':
         scenario.failTimes = parseNonNegativeInteger(value);
         break;
+      case 'fail-nth':
+        scenario.failNth = parseNonNegativeInteger(value);
+        break;
+      case 'echo':
+        scenario.echo = true;
+        break;
       case 'key':
         scenario.key = value ?? '';
         break;
@@ -222,6 +238,60 @@ function tokenUsage(fileBytes: number, outputTokens: number) {
     input_token_details: { text_tokens: 0, audio_tokens: inputTokens },
     output_tokens: outputTokens,
     total_tokens: inputTokens + outputTokens,
+  };
+}
+
+/** The text that `fake:echo` answers for a file. */
+export function echoText(sha256: string): string {
+  return `Part ${sha256.slice(0, 8)} says ${sha256.slice(8, 14)} then ${sha256.slice(14, 20)}.`;
+}
+
+const MPEG_BITRATES_KBPS: Record<'1' | '2', readonly number[]> = {
+  '1': [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  '2': [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+};
+const MPEG_SAMPLE_RATES: Record<number, readonly number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
+
+/** Counts the Layer III frames of an MP3 as it streams past; the duration, or null when a frame is not one. */
+function mp3DurationCounter() {
+  let pending = Buffer.alloc(0);
+  let skip = 0;
+  let seconds = 0;
+  let broken = false;
+  let first = true;
+  return {
+    push(chunk: Buffer) {
+      if (broken) return;
+      pending = Buffer.concat([pending, chunk]);
+      for (;;) {
+        if (skip > 0) {
+          const skipped = Math.min(skip, pending.length);
+          pending = pending.subarray(skipped);
+          skip -= skipped;
+          if (skip > 0) return;
+        }
+        if (first && pending.length >= 10 && pending.subarray(0, 3).toString('latin1') === 'ID3') {
+          skip = 10 + (((pending[6] ?? 0) << 21) | ((pending[7] ?? 0) << 14) | ((pending[8] ?? 0) << 7) | (pending[9] ?? 0));
+          first = false;
+          continue;
+        }
+        if (pending.length < 4) return;
+        first = false;
+        const [b0 = 0, b1 = 0, b2 = 0] = pending;
+        const version = (b1 >> 3) & 3;
+        const rates = MPEG_SAMPLE_RATES[version];
+        const bitrate = MPEG_BITRATES_KBPS[version === 3 ? '1' : '2'][b2 >> 4];
+        const sampleRate = rates?.[(b2 >> 2) & 3];
+        if (b0 !== 0xff || (b1 & 0xe0) !== 0xe0 || ((b1 >> 1) & 3) !== 1 || !bitrate || !sampleRate) {
+          broken = true;
+          return;
+        }
+        const samples = version === 3 ? 1152 : 576;
+        skip = Math.floor(((samples / 8) * bitrate * 1000) / sampleRate) + ((b2 >> 1) & 1);
+        seconds += samples / sampleRate;
+      }
+    },
+    result: () => (broken ? null : seconds),
   };
 }
 
@@ -257,6 +327,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
   const host = options.host ?? '127.0.0.1';
   const records: RecordedRequest[] = [];
   const failuresByKey = new Map<string, number>();
+  const requestsByKey = new Map<string, number>();
+  let sequence = 0;
   const pendingTimers = new Set<NodeJS.Timeout>();
 
   function remember(record: RecordedRequest): void {
@@ -316,6 +388,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
     const { authorization, ...headersWithoutAuth } = req.headers;
     const record: RecordedRequest = {
       id: `req_${randomUUID().replaceAll('-', '')}`,
+      sequence: ++sequence,
       method: req.method ?? '',
       path: TRANSCRIPTION_PATH,
       headers: Object.fromEntries(
@@ -394,17 +467,21 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
         contentType: info.mimeType,
         bytes: 0,
         sha256: '',
+        durationSeconds: null,
       };
       record.file = recordedFile;
       const hash = createHash('sha256');
+      const duration = fileExtension(recordedFile.filename) === 'mp3' ? mp3DurationCounter() : undefined;
       stream.on('data', (chunk: Buffer) => {
         hash.update(chunk);
+        duration?.push(chunk);
         recordedFile.bytes += chunk.length;
       });
       fileDone.push(
         new Promise((resolve) => {
           stream.on('end', () => {
             recordedFile.sha256 = hash.digest('hex');
+            recordedFile.durationSeconds = duration?.result() ?? null;
             resolve();
           });
           stream.on('error', () => resolve());
@@ -492,7 +569,13 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
       }
 
       let scenario = parseScenario(record.fields.prompt);
-      if (scenario.failTimes !== null && hasFailureDirective(scenario)) {
+      if (scenario.echo) scenario = { ...scenario, text: echoText(file.sha256) };
+      if (scenario.failNth !== null && hasFailureDirective(scenario)) {
+        const key = scenario.key ?? '';
+        const seen = (requestsByKey.get(key) ?? 0) + 1;
+        requestsByKey.set(key, seen);
+        if (seen !== scenario.failNth) scenario = withoutFailures(scenario);
+      } else if (scenario.failTimes !== null && hasFailureDirective(scenario)) {
         const key = scenario.key ?? '';
         const failuresSoFar = failuresByKey.get(key) ?? 0;
         if (failuresSoFar >= scenario.failTimes) scenario = withoutFailures(scenario);

@@ -9,12 +9,14 @@ import { z } from 'zod';
 export type JobMessage =
   | { type: 'delta'; at: number; delta: string }
   | { type: 'waiting'; position: number }
+  | { type: 'part'; index: number; count: number | null; startSeconds: number }
   | { type: 'end' }
   | { type: 'cancel' };
 
 export const jobMessageSchema: z.ZodType<JobMessage> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('delta'), at: z.number().int().nonnegative(), delta: z.string() }),
   z.object({ type: z.literal('waiting'), position: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('part'), index: z.number().int().positive(), count: z.number().int().positive().nullable(), startSeconds: z.number().nonnegative() }),
   z.object({ type: z.literal('end') }),
   z.object({ type: z.literal('cancel') }),
 ]);

@@ -193,4 +193,28 @@ export const migrations: Record<string, Migration> = {
       await sql`drop table oauth_identities`.execute(db);
     },
   },
+  // Long audio is transcribed in parts (lib/transcription/parts.ts): each part's place in the
+  // audio and its text, saved as it finishes, so that a restart resumes at the first unfinished
+  // part; and the daily audio allowance counts seconds as well as bytes.
+  '0009_parts_transcript_parts': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('transcript_parts')
+        .addColumn('transcript_id', 'text', (column) => column.notNull().references('transcripts.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (column) => column.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('part_index', 'integer', (column) => column.notNull())
+        .addColumn('start_seconds', 'double precision', (column) => column.notNull())
+        .addColumn('duration_seconds', 'double precision', (column) => column.notNull())
+        .addColumn('status', 'text', (column) => column.notNull())
+        .addColumn('text', 'text', (column) => column.notNull())
+        .addColumn('updated_at', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('transcript_parts_pk', ['transcript_id', 'part_index'])
+        .execute();
+      await db.schema.alterTable('transcription_usage').addColumn('audio_seconds', 'double precision', (column) => column.notNull().defaultTo(0)).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('transcription_usage').dropColumn('audio_seconds').execute();
+      await sql`drop table transcript_parts`.execute(db);
+    },
+  },
 };

@@ -71,6 +71,8 @@ export interface TranscriptionUsageTable {
   user_id: string;
   started_at: string;
   audio_bytes: number;
+  /** The audio's duration once known (long audio), for the daily duration allowance. */
+  audio_seconds: Generated<number>;
   /** When the transcription ended; null while it runs (it holds one of the user's in-flight slots). */
   ended_at: string | null;
 }
@@ -109,11 +111,26 @@ export interface AuthAttemptsTable {
   updated_ms: number;
 }
 
+export type TranscriptPartStatus = 'transcribing' | 'done';
+
+/** One part of a long audio file (see lib/transcription/parts.ts); part_index is 0-based. */
+export interface TranscriptPartsTable {
+  transcript_id: string;
+  user_id: string;
+  part_index: number;
+  start_seconds: number;
+  duration_seconds: number;
+  status: TranscriptPartStatus;
+  text: string;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   transcripts: TranscriptsTable;
   share_links: ShareLinksTable;
   transcript_versions: TranscriptVersionsTable;
+  transcript_parts: TranscriptPartsTable;
   transcription_usage: TranscriptionUsageTable;
   rate_limit_hits: RateLimitHitsTable;
   oauth_identities: OAuthIdentitiesTable;
@@ -126,3 +143,4 @@ export type NewTranscript = Insertable<TranscriptsTable>;
 export type ShareLink = Selectable<ShareLinksTable>;
 export type TranscriptVersion = Selectable<TranscriptVersionsTable>;
 export type OAuthIdentity = Selectable<OAuthIdentitiesTable>;
+export type TranscriptPart = Selectable<TranscriptPartsTable>;

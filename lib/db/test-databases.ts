@@ -45,6 +45,7 @@ const loadModules = async () => ({
   ...(await import('./users')),
   ...(await import('./transcripts')),
   ...(await import('./usage')),
+  ...(await import('./parts')),
   ...(await import('./share-links')),
   ...(await import('./auth-attempts')),
   ...(await import('./oauth-identities')),

@@ -66,6 +66,25 @@ describe.each(testDatabases)('transcription usage on $dialect', ({ dialect }) =>
     await slot2.release();
   });
 
+  it('counts audio seconds toward the day: a stated duration is refused at once, a known one only while it fits', async () => {
+    const userId = await newUserId(db);
+    const perDay = 3600;
+    const withSeconds = { ...limits, audioBytesPerDay: 1e12, audioSecondsPerDay: perDay };
+    const first = crypto.randomUUID();
+    expect(await db.reserveTranscriptionUsage({ id: first, userId, limits: withSeconds, declaredSeconds: 2400 })).toEqual({ ok: true });
+    expect(await db.recordTranscriptionSeconds({ id: first, userId, seconds: 2400, audioSecondsPerDay: perDay })).toBe(true);
+    // The same row may be counted again (a resumed job, the final duration) without counting twice.
+    expect(await db.recordTranscriptionSeconds({ id: first, userId, seconds: 2500, audioSecondsPerDay: perDay })).toBe(true);
+    await db.endTranscriptionUsage({ id: first });
+    expect(await db.reserveTranscriptionUsage({ id: crypto.randomUUID(), userId, limits: withSeconds, declaredSeconds: 1200 })).toEqual({ ok: false, exceeded: 'daily_duration' });
+    const second = crypto.randomUUID();
+    expect(await db.reserveTranscriptionUsage({ id: second, userId, limits: withSeconds })).toEqual({ ok: true });
+    expect(await db.recordTranscriptionSeconds({ id: second, userId, seconds: 1200, audioSecondsPerDay: perDay })).toBe(false);
+    expect(await db.recordTranscriptionSeconds({ id: second, userId, seconds: 1100, audioSecondsPerDay: perDay })).toBe(true);
+    // Another user's day is theirs.
+    expect(await db.reserveTranscriptionUsage({ id: crypto.randomUUID(), userId: await newUserId(db), limits: withSeconds, declaredSeconds: 3600 })).toEqual({ ok: true });
+  });
+
   it('refuses with the limit that was passed, and release is idempotent', async () => {
     const userId = await newUserId(db);
     const slots = [await db.reserveTranscription({ userId }), await db.reserveTranscription({ userId }), await db.reserveTranscription({ userId })];

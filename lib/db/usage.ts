@@ -20,9 +20,9 @@ export const IN_FLIGHT_AT_MOST_MS = 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
-export type TranscriptionLimits = { inFlight: number; perHour: number; audioBytesPerDay: number };
+export type TranscriptionLimits = { inFlight: number; perHour: number; audioBytesPerDay: number; audioSecondsPerDay?: number };
 
-export type UsageReservation = { ok: true } | { ok: false; exceeded: 'in_flight' | 'hourly' | 'daily_audio' };
+export type UsageReservation = { ok: true } | { ok: false; exceeded: 'in_flight' | 'hourly' | 'daily_audio' | 'daily_duration' };
 
 /**
  * Records a transcription the user starts, as one in flight, if it stays within their limits:
@@ -35,11 +35,14 @@ export function reserveTranscriptionUsage({
   userId,
   limits,
   declaredBytes = 0,
+  declaredSeconds = 0,
 }: {
   id: string;
   userId: string;
   limits: TranscriptionLimits;
   declaredBytes?: number;
+  /** The audio's duration when the client states it (long audio): refused at once past the allowance. */
+  declaredSeconds?: number;
 }): Promise<UsageReservation> {
   return run('reserveTranscriptionUsage', async () => {
     const db = await getDb();
@@ -54,6 +57,7 @@ export function reserveTranscriptionUsage({
           eb.fn.countAll<number | string>().filterWhere((row) => row.and([row('ended_at', 'is', null), row('started_at', '>=', since(IN_FLIGHT_AT_MOST_MS))])).as('in_flight'),
           eb.fn.countAll<number | string>().filterWhere('started_at', '>=', since(HOUR_MS)).as('count'),
           eb.fn.coalesce(eb.fn.sum<number | string>('audio_bytes'), eb.lit(0)).as('bytes'),
+          eb.fn.coalesce(eb.fn.sum<number | string>('audio_seconds'), eb.lit(0)).as('seconds'),
         ])
         .where('user_id', '=', userId)
         .where('started_at', '>=', since(DAY_MS))
@@ -61,6 +65,7 @@ export function reserveTranscriptionUsage({
       if (Number(usage.in_flight) >= limits.inFlight) return { ok: false, exceeded: 'in_flight' };
       if (Number(usage.count) >= limits.perHour) return { ok: false, exceeded: 'hourly' };
       if (Number(usage.bytes) + declaredBytes > limits.audioBytesPerDay) return { ok: false, exceeded: 'daily_audio' };
+      if (limits.audioSecondsPerDay !== undefined && Number(usage.seconds) + declaredSeconds > limits.audioSecondsPerDay) return { ok: false, exceeded: 'daily_duration' };
 
       await trx.insertInto('transcription_usage').values({ id, user_id: userId, started_at: startedAt, audio_bytes: 0, ended_at: null }).execute();
       await trx.deleteFrom('transcription_usage').where('user_id', '=', userId).where('started_at', '<', since(USAGE_KEPT_MS)).execute();
@@ -74,5 +79,30 @@ export function endTranscriptionUsage({ id }: { id: string }) {
   return run('endTranscriptionUsage', async () => {
     const db = await getDb();
     await db.updateTable('transcription_usage').set({ ended_at: now() }).where('id', '=', id).where('ended_at', 'is', null).execute();
+  });
+}
+
+/**
+ * Counts a transcription's audio duration, once the server knows it, if the user's last day of
+ * audio still has room for it (under the same lock as reservations); false, and nothing
+ * counted, when it has not.
+ */
+export function recordTranscriptionSeconds({ id, userId, seconds, audioSecondsPerDay }: { id: string; userId: string; seconds: number; audioSecondsPerDay: number }) {
+  return run('recordTranscriptionSeconds', async () => {
+    const db = await getDb();
+    return db.transaction().execute(async (trx) => {
+      await dialectOf(trx).lockUser(trx, userId);
+      const since = new Date(Date.now() - DAY_MS).toISOString();
+      const others = await trx
+        .selectFrom('transcription_usage')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('audio_seconds'), eb.lit(0)).as('seconds'))
+        .where('user_id', '=', userId)
+        .where('id', '!=', id)
+        .where('started_at', '>=', since)
+        .executeTakeFirstOrThrow();
+      if (Number(others.seconds) + seconds > audioSecondsPerDay) return false;
+      await trx.updateTable('transcription_usage').set({ audio_seconds: seconds }).where('id', '=', id).where('user_id', '=', userId).execute();
+      return true;
+    });
   });
 }

@@ -19,7 +19,16 @@ const REFUSALS = {
     new AppError('rate_limit:daily_audio', `This would pass your daily audio allowance of ${getConfig().limits.audioBytesPerDay / 1_000_000} MB. Try again tomorrow.`, {
       retryAfterSeconds: 60 * 60,
     }),
+  daily_duration: () => dailyDurationRefusal(),
 };
+
+/** A file longer than the rest of today's audio allowance (whole files count, however they are split). */
+export const dailyDurationRefusal = () =>
+  new AppError(
+    'rate_limit:daily_duration',
+    `This audio is longer than what is left of your daily allowance of ${getConfig().limits.audioSecondsPerDay / 60} minutes of audio. Try a shorter file, or again tomorrow.`,
+    { retryAfterSeconds: 60 * 60 },
+  );
 
 /**
  * Takes one of the user's in-flight transcriptions if the hourly count and the daily audio allow
@@ -27,14 +36,15 @@ const REFUSALS = {
  * releases the slot when the transcription ends; a slot never released stops counting after
  * IN_FLIGHT_AT_MOST_MS.
  */
-export async function reserveTranscription({ userId, declaredBytes }: { userId: string; declaredBytes?: number }): Promise<TranscriptionSlot> {
-  const { transcriptionsInFlight, transcriptionsPerHour, audioBytesPerDay } = getConfig().limits;
+export async function reserveTranscription({ userId, declaredBytes, declaredSeconds }: { userId: string; declaredBytes?: number; declaredSeconds?: number }): Promise<TranscriptionSlot> {
+  const { transcriptionsInFlight, transcriptionsPerHour, audioBytesPerDay, audioSecondsPerDay } = getConfig().limits;
   const id = randomUUID();
   const reservation = await reserveTranscriptionUsage({
     id,
     userId,
     declaredBytes,
-    limits: { inFlight: transcriptionsInFlight, perHour: transcriptionsPerHour, audioBytesPerDay },
+    declaredSeconds,
+    limits: { inFlight: transcriptionsInFlight, perHour: transcriptionsPerHour, audioBytesPerDay, audioSecondsPerDay },
   });
   if (!reservation.ok) throw REFUSALS[reservation.exceeded]();
   let released: Promise<void> | undefined;

@@ -39,6 +39,25 @@ describe('followTranscript', () => {
     expect(follower.events.filter((event) => event.type === 'transcript.text.done')).toHaveLength(1);
   });
 
+  it('passes on which part of long audio is being transcribed, between the deltas, as on the running instance', async () => {
+    const saved = { current: { status: 'transcribing', text: 'One.' } as SavedTranscript | undefined };
+    const follower = follow(saved);
+    await vi.waitFor(() => expect(follower.text()).toBe('One.'));
+    const bus = getJobBus();
+    await bus.publish(follower.id, { type: 'part', index: 2, count: null, startSeconds: 299.88 });
+    await bus.publish(follower.id, { type: 'delta', at: 4, delta: ' Two.' });
+    await bus.publish(follower.id, { type: 'part', index: 3, count: 3, startSeconds: 598.2 });
+    await vi.waitFor(() => expect(follower.events.filter((event) => event.type === 'transcript.part')).toHaveLength(2));
+    expect(follower.events.slice(1)).toEqual([
+      { type: 'transcript.text.delta', delta: 'One.' },
+      { type: 'transcript.part', index: 2, count: null, startSeconds: 299.88 },
+      { type: 'transcript.text.delta', delta: ' Two.' },
+      { type: 'transcript.part', index: 3, count: 3, startSeconds: 598.2 },
+    ]);
+    follower.stop();
+    await follower.followed;
+  });
+
   it('ends with the saved failure, or with the text when it has already ended', async () => {
     const failing = follow({ current: { status: 'transcribing', text: '' } });
     await vi.waitFor(() => expect(failing.events).toHaveLength(1));

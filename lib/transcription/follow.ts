@@ -120,6 +120,7 @@ export function followTranscript({
     if (ended) return;
     if (message.type === 'delta') apply(message.at, message.delta);
     else if (message.type === 'waiting') send({ type: 'transcript.waiting', position: message.position });
+    else if (message.type === 'part') send({ type: 'transcript.part', index: message.index, count: message.count, startSeconds: message.startSeconds });
     else if (message.type === 'end') void check();
   };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_AUDIO_BYTES } from '@/lib/audio/format';
-import { receiveUpload } from './incoming';
+import { declaredAudioSeconds, receiveUpload } from './incoming';
 
 const mp3Head = new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0, ...new Array(100).fill(7)]);
 
@@ -28,6 +28,16 @@ function multipartRequest(parts: ({ name: string; value: string } | { name: stri
 async function drain(stream: ReadableStream<Uint8Array>) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
+
+describe('declaredAudioSeconds', () => {
+  it('reads an optional duration in seconds and refuses anything else', () => {
+    expect(declaredAudioSeconds(new Headers())).toBeUndefined();
+    expect(declaredAudioSeconds(new Headers({ 'x-audio-duration-seconds': '2400.5' }))).toBe(2400.5);
+    for (const value of ['-1', '0', 'soon', '1e9']) {
+      expect(() => declaredAudioSeconds(new Headers({ 'x-audio-duration-seconds': value }))).toThrow(expect.objectContaining({ status: 400 }));
+    }
+  });
+});
 
 describe('receiveUpload', () => {
   it('keeps only the allowed fields and validates them', async () => {
@@ -97,10 +107,19 @@ describe('receiveUpload', () => {
     await expect(twoFiles.complete).rejects.toMatchObject({ status: 400 });
   });
 
-  it('refuses a declared length over the limit before reading the body', async () => {
-    const request = multipartRequest([{ name: 'file', filename: 'a.mp3', data: mp3Head }], { 'content-length': String(MAX_AUDIO_BYTES + 1_000_000) });
-    await expect(receiveUpload(request)).rejects.toMatchObject({ status: 413 });
+  it('refuses a declared length over MAX_UPLOAD_MB (default 500) before reading the body', async () => {
+    const request = multipartRequest([{ name: 'file', filename: 'a.mp3', data: mp3Head }], { 'content-length': String(501_000_000) });
+    await expect(receiveUpload(request)).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/500 MB, the most this server accepts/) });
     expect(request.bodyUsed).toBe(false);
+  });
+
+  it('takes a declared length past the upstream limit as long audio, and within it as today', async () => {
+    const long = await receiveUpload(multipartRequest([{ name: 'file', filename: 'a.mp3', data: mp3Head }], { 'content-length': String(MAX_AUDIO_BYTES + 1_000_000) }));
+    expect(long.long).toBe(true);
+    await drain(long.audio);
+    const short = await receiveUpload(multipartRequest([{ name: 'file', filename: 'a.mp3', data: mp3Head }]));
+    expect(short.long).toBe(false);
+    await drain(short.audio);
   });
 
   it('fails the audio stream with 413 as soon as the file passes the limit', async () => {

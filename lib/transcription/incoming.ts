@@ -2,7 +2,9 @@ import 'server-only';
 
 import { Readable } from 'node:stream';
 import busboy from 'busboy';
+import { z } from 'zod';
 import { MAX_AUDIO_BYTES, SNIFF_BYTES, sniffAudioFormat, type AudioFormat } from '@/lib/audio/format';
+import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { isAllowedField, transcriptionOptionsSchema, type TranscriptionOptions } from './options';
 
@@ -19,11 +21,28 @@ export type IncomingUpload = {
   audio: ReadableStream<Uint8Array>;
   /** Once the whole request is read: the options from every field, including those after the file. */
   complete: Promise<{ options: TranscriptionOptions; lateFields: ReadonlySet<string> }>;
+  /** Larger than the upstream takes in one request (by Content-Length): transcribed in parts. */
+  long: boolean;
 };
 
 const badRequest = (message: string) => new AppError('bad_request:transcription', message);
-const tooLarge = () =>
-  new AppError('payload_too_large:transcription', `The file is larger than ${MAX_AUDIO_BYTES / 1_000_000} MB, the most the transcription service accepts.`);
+const tooLarge = (limit: number) =>
+  new AppError(
+    'payload_too_large:transcription',
+    limit === MAX_AUDIO_BYTES
+      ? `The file is larger than ${MAX_AUDIO_BYTES / 1_000_000} MB, the most the transcription service accepts.`
+      : `The file is larger than ${limit / 1_000_000} MB, the most this server accepts.`,
+  );
+
+/** The audio's duration in seconds as the client states it (optional), so that a file past the daily allowance is refused before it uploads. */
+export const DECLARED_DURATION_HEADER = 'x-audio-duration-seconds';
+const declaredDurationSchema = z.coerce.number().positive().max(7 * 24 * 3600).optional();
+
+export function declaredAudioSeconds(headers: Headers): number | undefined {
+  const parsed = declaredDurationSchema.safeParse(headers.get(DECLARED_DURATION_HEADER) ?? undefined);
+  if (!parsed.success) throw badRequest(`The ${DECLARED_DURATION_HEADER} header must be the audio's duration in seconds.`);
+  return parsed.data;
+}
 
 function parseOptions(fields: Map<string, string>): TranscriptionOptions {
   const parsed = transcriptionOptionsSchema.safeParse(Object.fromEntries(fields));
@@ -43,12 +62,15 @@ export function checkUploadHeaders(request: Request) {
     throw new AppError('unsupported_media_type:transcription', 'Send the audio as multipart/form-data with a "file" field.');
   }
   const declaredLength = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declaredLength > MAX_AUDIO_BYTES + ENVELOPE_ALLOWANCE_BYTES) throw tooLarge();
-  return contentType;
+  const { maxUploadBytes } = getConfig().longAudio;
+  if (declaredLength > maxUploadBytes + ENVELOPE_ALLOWANCE_BYTES) throw tooLarge(maxUploadBytes);
+  // Without a Content-Length the upload streams to the upstream whole, within its limit.
+  const long = declaredLength > MAX_AUDIO_BYTES + ENVELOPE_ALLOWANCE_BYTES;
+  return { contentType, long, fileLimit: long ? maxUploadBytes : MAX_AUDIO_BYTES };
 }
 
 export async function receiveUpload(request: Request): Promise<IncomingUpload> {
-  const contentType = checkUploadHeaders(request);
+  const { contentType, long, fileLimit } = checkUploadHeaders(request);
   if (!request.body) throw badRequest('The request has no body.');
 
   let parser: busboy.Busboy;
@@ -57,7 +79,7 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
       headers: { 'content-type': contentType },
       // Browsers send file names as raw UTF-8.
       defParamCharset: 'utf8',
-      limits: { files: 1, fields: 20, parts: 24, fieldSize: 16 * 1024, fieldNameSize: 100, headerPairs: 20, fileSize: MAX_AUDIO_BYTES },
+      limits: { files: 1, fields: 20, parts: 24, fieldSize: 16 * 1024, fieldNameSize: 100, headerPairs: 20, fileSize: fileLimit },
     });
   } catch {
     throw badRequest('The multipart request is malformed (missing boundary).');
@@ -97,7 +119,7 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
       fileStream = stream;
       // Failures reach the reader through `failure`; this keeps a destroyed, unread stream quiet.
       stream.on('error', () => undefined);
-      stream.on('limit', () => fail(tooLarge()));
+      stream.on('limit', () => fail(tooLarge(fileLimit)));
       resolve({ fileName: info.filename ?? 'audio', stream });
     });
     parser.on('filesLimit', () => fail(badRequest('Send exactly one file.')));
@@ -165,7 +187,7 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
     },
     { highWaterMark: 0 },
   );
-  return { fileName, format, options, audio, complete };
+  return { fileName, format, options, audio, complete, long };
 }
 
 async function readHead(chunks: AsyncIterator<Buffer>): Promise<Uint8Array> {

@@ -124,6 +124,7 @@ function uploadOf({ bytes, hold = false, complete = true }: { bytes: number; hol
   let sent = 0;
   const options = transcriptionOptionsSchema.parse({});
   return {
+    long: false,
     fileName: 'talk.mp3',
     format: { container: 'mp3', extension: 'mp3', mimeType: 'audio/mpeg' },
     options,

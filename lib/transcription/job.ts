@@ -1,10 +1,11 @@
 import 'server-only';
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AudioFormat } from '@/lib/audio/format';
+import { MAX_AUDIO_BYTES, type AudioFormat } from '@/lib/audio/format';
 import { getAudioStore } from '@/lib/audio-store';
 import { getJobBus, type JobMessage } from '@/lib/bus';
 import { claimEndedTranscript, forgetTranscriptAudio, newTranscriptLease, releaseTranscriptLease } from '@/lib/db/jobs';
+import { deletePartsByTranscriptId } from '@/lib/db/parts';
 import {
   completeTranscript,
   createTranscript,
@@ -22,6 +23,7 @@ import type { StoredUpload } from './blob-source';
 import { deltaPieces, type TranscriptEvent } from './events';
 import type { IncomingUpload } from './incoming';
 import { instanceId, keepLease } from './lease';
+import { transcribeInParts } from './parts';
 import { abortable, createPushStream } from './push-stream';
 import { openTranscription, retryDelayMs, type UpstreamOptions } from './upstream';
 import { queuePositionOf } from './upstream-events';
@@ -160,6 +162,8 @@ export class TranscriptionJob {
   private text = '';
   private usage: unknown = null;
   private sentDelta = false;
+  /** Long audio: the finished parts' text, which a failure keeps (not the current part's partial text). */
+  private finishedPartsText: string | undefined;
   private uploadComplete = false;
   /** Set when the audio store failed: the transcription goes on, but there is nothing to retry from. */
   private storageFailed = false;
@@ -202,6 +206,12 @@ export class TranscriptionJob {
     return new TranscriptionJob({ id, userId, requestId, run: (job) => job.runUpload(upload, clientSignal) });
   }
 
+  /** Like fromUpload, for a file past the upstream's limit: stored and split while it arrives, then sent a part at a time. */
+  static async fromLongUpload({ id, userId, upload, clientSignal, requestId, declaredSeconds }: { id: string; userId: string; upload: IncomingUpload; clientSignal: AbortSignal; requestId: string; declaredSeconds: number | undefined }) {
+    await createTranscript(newTranscriptRow({ id, userId, upload, audioBytes: 0 }));
+    return new TranscriptionJob({ id, userId, requestId, run: (job) => job.runUpload(upload, clientSignal, declaredSeconds) });
+  }
+
   /** Transcribes, as a new transcript, a file that the browser uploaded to the store itself. */
   static async fromStoredUpload({ id, userId, upload, requestId }: { id: string; userId: string; upload: StoredUpload; requestId: string }) {
     await upload.adopt(id);
@@ -232,6 +242,7 @@ export class TranscriptionJob {
     if (!(await claimEndedTranscript({ id, userId, instanceId, leaseMs: getConfig().jobs.leaseMs }))) throw conflict();
     try {
       await restartTranscript({ id, userId, language: options.language ?? null, prompt: options.prompt ?? null });
+      await deletePartsByTranscriptId({ transcriptId: id, userId });
     } catch (error) {
       await releaseTranscriptLease({ id, userId, instanceId }).catch(() => undefined);
       throw error;
@@ -301,13 +312,49 @@ export class TranscriptionJob {
     publish(this.id, { type: 'waiting', position });
   }
 
-  private runStored(format: AudioFormat, options: UpstreamOptions): Promise<string> {
+  private async runStored(format: AudioFormat, options: UpstreamOptions): Promise<string> {
     this.uploadComplete = true;
     this.markReady();
+    if (((await getAudioStore().size(this.id)) ?? 0) > MAX_AUDIO_BYTES) {
+      // Long audio resumes at its first unfinished part.
+      return transcribeInParts(this.partsHost(), { input: await this.storedAudio(), container: format.container, options: () => options, resume: true });
+    }
     return this.transcribe(format, async () => ({ audio: await this.storedAudio(), options }));
   }
 
-  private async runUpload(upload: IncomingUpload, clientSignal: AbortSignal): Promise<string> {
+  /** What the part pipeline (parts.ts) may do with this job. */
+  private partsHost() {
+    return {
+      id: this.id,
+      userId: this.userId,
+      signal: this.signal,
+      touch: () => this.touch(),
+      emit: (event: Extract<TranscriptEvent, { type: 'transcript.part' }>) => {
+        this.emit(event);
+        publish(this.id, { type: 'part', index: event.index, count: event.count, startSeconds: event.startSeconds });
+      },
+      text: () => this.text,
+      resetText: async (text: string) => {
+        this.text = text;
+        this.finishedPartsText = text;
+        await updateTranscriptProgress({ id: this.id, userId: this.userId, text });
+      },
+      addText: (delta: string) => this.addText(delta),
+      finishPart: (text: string) => {
+        this.finishedPartsText = text;
+      },
+      setUsage: (usage: unknown) => {
+        this.usage = usage;
+      },
+      transcribePart: (format: AudioFormat, audio: () => ReadableStream<Uint8Array>, options: UpstreamOptions) => {
+        // Each part may be retried as long as none of its own text has gone out.
+        this.sentDelta = false;
+        return this.transcribe(format, async () => ({ audio: audio(), options }));
+      },
+    };
+  }
+
+  private async runUpload(upload: IncomingUpload, clientSignal: AbortSignal, declaredSeconds?: number): Promise<string> {
     const onClientGone = () => {
       if (!this.uploadComplete) this.abortController.abort(new AppError('cancelled:upload', 'The upload was interrupted before the audio was complete.'));
     };
@@ -327,20 +374,30 @@ export class TranscriptionJob {
       });
     const ingested = this.ingest(upload, storeFeed, upstreamFeed, stored);
     ingested.catch(() => undefined);
+    // Fields after the file are known once the upload is complete; the parts before use those before it.
+    let latest: UpstreamOptions = upload.options;
+    ingested.then((options) => (latest = options), () => undefined);
 
-    const transcription = this.transcribe(upload.format, async (attempt, previousError) => {
-      if (attempt === 1) {
-        return {
-          audio: upstreamFeed.stream,
-          options: upload.options,
-          lateOptions: () => upload.complete.then(({ options, lateFields }) => pick(options, lateFields)),
-          abandon: upstreamFeed.abandon,
-        };
-      }
-      const options = await ingested;
-      if (this.storageFailed) throw previousError;
-      return { audio: await this.storedAudio(), options };
-    });
+    const transcription = upload.long
+      ? transcribeInParts(this.partsHost(), {
+          input: upstreamFeed.stream,
+          container: upload.format.container,
+          declaredSeconds,
+          options: () => latest,
+        })
+      : this.transcribe(upload.format, async (attempt, previousError) => {
+          if (attempt === 1) {
+            return {
+              audio: upstreamFeed.stream,
+              options: upload.options,
+              lateOptions: () => upload.complete.then(({ options, lateFields }) => pick(options, lateFields)),
+              abandon: upstreamFeed.abandon,
+            };
+          }
+          const options = await ingested;
+          if (this.storageFailed) throw previousError;
+          return { audio: await this.storedAudio(), options };
+        });
     transcription.catch(() => undefined);
     try {
       await ingested;
@@ -541,7 +598,7 @@ export class TranscriptionJob {
       id: this.id,
       userId: this.userId,
       status: error.code.startsWith('cancelled:') ? 'cancelled' : 'failed',
-      text: this.text,
+      text: this.finishedPartsText ?? this.text,
       errorCode: error.code,
       errorMessage: error.message,
     });

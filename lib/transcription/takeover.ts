@@ -5,6 +5,7 @@ import { SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
 import { getAudioStore } from '@/lib/audio-store';
 import { getJobBus } from '@/lib/bus';
 import { claimExpiredTranscripts, releaseTranscriptLease } from '@/lib/db/jobs';
+import { getPartsByTranscriptId } from '@/lib/db/parts';
 import { endTranscriptWithoutText } from '@/lib/db/transcripts';
 import { endTranscriptionUsage } from '@/lib/db/usage';
 import { getConfig } from '@/lib/env';
@@ -26,8 +27,9 @@ export async function storedAudioFormat(audioKey: string) {
 }
 
 /**
- * Retries a job whose instance stopped when nobody can have seen any of its text; otherwise ends
- * it as failed with the text it had, which a retry would repeat. Either way its in-flight slot
+ * Retries a job whose instance stopped when nobody can have seen any of its text, or resumes long
+ * audio after its finished parts; otherwise ends it as failed with the text it had, which a
+ * retry would repeat. Either way its in-flight slot
  * is freed once it has ended (an upload's usage row has the transcript's id).
  */
 async function adopt(orphan: Orphan) {
@@ -40,7 +42,8 @@ async function adopt(orphan: Orphan) {
 
 async function finishOrphan(orphan: Orphan) {
   const { id, user_id: userId } = orphan;
-  const format = orphan.audio_bytes > 0 && !orphan.text && orphan.audio_key ? await storedAudioFormat(orphan.audio_key) : undefined;
+  const inParts = orphan.audio_bytes > 0 && (await getPartsByTranscriptId({ transcriptId: id, userId })).length > 0;
+  const format = orphan.audio_bytes > 0 && (!orphan.text || inParts) && orphan.audio_key ? await storedAudioFormat(orphan.audio_key) : undefined;
   if (format) {
     const requestId = randomUUID();
     log.info('transcription.taken_over', { requestId, transcriptId: id, outcome: 'retried' });

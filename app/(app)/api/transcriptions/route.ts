@@ -11,7 +11,7 @@ import { route } from '@/lib/http/route';
 import { log } from '@/lib/log';
 import { reserveTranscription, type TranscriptionSlot } from '@/lib/quota/transcription';
 import { isStoredUploadRequest, receiveStoredUpload } from '@/lib/transcription/blob-source';
-import { checkUploadHeaders, receiveUpload } from '@/lib/transcription/incoming';
+import { checkUploadHeaders, declaredAudioSeconds, receiveUpload } from '@/lib/transcription/incoming';
 import { requestCancel, TranscriptionJob } from '@/lib/transcription/job';
 import type { TranscriptionOptions } from '@/lib/transcription/options';
 import { logTranscriptionRequest, settleWhenFinished } from '@/lib/transcription/request-log';
@@ -55,10 +55,13 @@ export const POST = route({ auth: 'session', body: 'own' }, async ({ request, us
       complete = Promise.resolve(stored);
     } else {
       // Refusals that need no database come first: an oversize upload is answered at once.
-      checkUploadHeaders(request);
-      slot = await reserveTranscription({ userId, declaredBytes });
+      const { long } = checkUploadHeaders(request);
+      // Long audio may state its duration, so that a file past the daily allowance is refused before it uploads.
+      const declaredSeconds = long ? declaredAudioSeconds(request.headers) : undefined;
+      slot = await reserveTranscription({ userId, declaredBytes, declaredSeconds });
       const upload = await receiveUpload(request);
-      job = await TranscriptionJob.fromUpload({ id: slot.id, userId, upload, clientSignal: request.signal, requestId });
+      const started = { id: slot.id, userId, upload, clientSignal: request.signal, requestId };
+      job = await (upload.long ? TranscriptionJob.fromLongUpload({ ...started, declaredSeconds }) : TranscriptionJob.fromUpload(started));
       complete = upload.complete;
     }
     // The slot and the request's log line end with the transcription, whoever is still listening.

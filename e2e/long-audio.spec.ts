@@ -1,0 +1,217 @@
+import { createReadStream, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { BOUNDARY, bodyOf, openRawUpload, partHead } from './support/api-client';
+import { type AppInstance, startAppInstance } from './support/app-instance';
+import { SPARE_APP_PORTS } from './support/constants';
+import { echoText, type RecordedRequest } from './support/fake-upstream';
+import { isInSilence, speechLikeMp3, speechLikeWav } from './support/long-audio';
+import { type Account, expect, registerAccount, test, uniqueMarker, upstreamRequests } from './support/test';
+
+// Long audio through the API against a spare instance with 5-minute parts: a 40-minute WAV
+// (76.8 MB) and a 35 MB MP3, generated once by ffmpeg and cached under .e2e-data.
+
+type Event = { type: string; id?: string; index?: number; count?: number | null; startSeconds?: number; delta?: string; text?: string; error?: { code: string; message: string } };
+type Part = { index: number; startSeconds: number; durationSeconds: number; status: string; text: string };
+type Details = { status: string; text: string; audioBytes: number; parts: Part[]; error: { code: string; message: string } | null };
+
+const PART_SECONDS = 300;
+const env = { MAX_UPLOAD_MB: '500', PART_MAX_MINUTES: '5', JOB_LEASE_MS: '2000', RATE_LIMIT_AUDIO_MINUTES_PER_DAY: '200', TRANSCRIBE_IDLE_TIMEOUT_MS: '60000' };
+
+/** Uploads a file from disk at the pace the server reads it; resolves when the last byte is written, with the events to come. */
+async function upload({ app, account, file, prompt, headers = {} }: { app: AppInstance; account: Account; file: string; prompt: string; headers?: Record<string, string> }) {
+  const head = Buffer.from(
+    partHead({ name: 'stream', value: 'true' }) + partHead({ name: 'prompt', value: prompt }) + partHead({ name: 'file', filename: 'long-meeting', data: Buffer.alloc(0) }),
+  );
+  const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
+  const url = new URL('/api/transcriptions', app.baseUrl);
+  const request = httpRequest({
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    method: 'POST',
+    headers: { cookie: account.cookieHeader, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': head.length + statSync(file).size + tail.length, ...headers },
+  });
+  const events = new Promise<{ status: number; events: Event[] }>((resolve, reject) => {
+    request.on('error', reject);
+    request.on('response', (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => {
+        const parsed = response.headers['content-type']?.includes('event-stream')
+          ? body.split('\n\n').flatMap((block) => (block.startsWith('data: ') ? [JSON.parse(block.slice(6)) as Event] : []))
+          : [JSON.parse(body) as Event];
+        resolve({ status: response.statusCode ?? 0, events: parsed });
+      });
+    });
+  });
+  events.catch(() => undefined);
+  const write = (chunk: Buffer) => new Promise<void>((resolve) => (request.write(chunk) ? resolve() : request.once('drain', resolve)));
+  await write(head);
+  for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) await write(chunk as Buffer);
+  request.end(tail);
+  return { uploadedAt: Date.now(), events };
+}
+
+const details = async (app: AppInstance, account: Account, id: string) =>
+  (await (await fetch(`${app.baseUrl}/api/transcriptions/${id}`, { headers: { cookie: account.cookieHeader } })).json()) as Details;
+
+/** Checks what every answered part request looked like; returns them in order of arrival. */
+function checkPartRequests(requests: RecordedRequest[]) {
+  const sorted = [...requests].sort((a, b) => a.sequence - b.sequence);
+  for (const request of sorted) {
+    expect(request.file).toMatchObject({ filename: 'audio.mp3', contentType: 'audio/mpeg' });
+    expect(request.file?.bytes ?? Infinity).toBeLessThanOrEqual(25_000_000);
+    expect(request.file?.durationSeconds ?? Infinity).toBeLessThanOrEqual(PART_SECONDS + 0.1);
+  }
+  return sorted;
+}
+
+test.describe('long audio', () => {
+  test.describe.configure({ mode: 'serial' });
+  let app: AppInstance | undefined;
+  test.afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+  });
+
+  test('a 40-minute WAV is split at silences and transcribed part by part, in order, with context; a 500 retries that part alone', async ({ browser }) => {
+    test.setTimeout(420_000);
+    const wav = speechLikeWav(2400);
+    expect(statSync(wav).size).toBeGreaterThan(70_000_000);
+    app = await startAppInstance({ name: 'long-wav', port: SPARE_APP_PORTS[2], env });
+    const account = await registerAccount(browser, 'long-wav', app.baseUrl);
+    const marker = uniqueMarker();
+    const sent = await upload({
+      app,
+      account,
+      file: wav,
+      prompt: `${marker} fake:echo fake:delay=0 fake:status=500 fake:fail-nth=3 fake:key=${marker}`,
+      headers: { 'x-audio-duration-seconds': '2400' },
+    });
+    const { status, events } = await sent.events;
+    expect(status).toBe(200);
+    const done = events.at(-1);
+    expect(done?.type, JSON.stringify(done)).toBe('transcript.text.done');
+
+    const requests = checkPartRequests(await upstreamRequests(marker));
+    // Part 3 failed once with a 500 and was sent again, alone: the same bytes, right after.
+    expect(requests[2]?.outcome).toBe('status-500');
+    expect(requests[3]?.file?.sha256).toBe(requests[2]?.file?.sha256);
+    const answered = requests.filter((request) => request.outcome === 'ok');
+    expect(answered).toHaveLength(requests.length - 1);
+    expect(new Set(answered.map((request) => request.file?.sha256)).size).toBe(answered.length);
+
+    // One announcement per part, in order, each starting where the previous one ended, cut in a silence.
+    const parts = events.filter((event) => event.type === 'transcript.part');
+    expect(parts.map((event) => event.index)).toEqual(answered.map((_, index) => index + 1));
+    expect(parts.length).toBeGreaterThanOrEqual(8);
+    expect(parts.at(-1)?.count).toBe(parts.length);
+    let end = 0;
+    for (const [index, part] of parts.entries()) {
+      expect(part.startSeconds ?? -1).toBeCloseTo(end, 3);
+      if (index > 0) expect(isInSilence(end), `cut at ${end} s`).toBe(true);
+      end += answered[index]?.file?.durationSeconds ?? 0;
+    }
+    expect(end).toBeCloseTo(2400, 0);
+
+    // Part n's prompt is the user's prompt, then the end of the text so far (part n−1's last).
+    const texts = answered.map((request) => echoText(request.file?.sha256 ?? ''));
+    for (const [index, request] of answered.entries()) {
+      expect(request.fields.prompt?.startsWith(marker)).toBe(true);
+      if (index > 0) expect(request.fields.prompt?.endsWith(texts[index - 1] ?? '-')).toBe(true);
+    }
+    expect(done?.text).toBe(texts.join(' '));
+    expect(
+      events
+        .filter((event) => event.type === 'transcript.text.delta')
+        .map((event) => event.delta)
+        .join(''),
+    ).toBe(texts.join(' '));
+
+    // The first part went upstream while the rest of the file was still uploading.
+    expect(answered[0]?.receivedAt ?? Infinity).toBeLessThan(sent.uploadedAt);
+
+    const saved = await details(app, account, events[0]?.id ?? '');
+    expect(saved).toMatchObject({ status: 'done', text: texts.join(' ') });
+    expect(saved.parts.map(({ index, status, text }) => ({ index, status, text }))).toEqual(texts.map((text, index) => ({ index: index + 1, status: 'done', text })));
+
+    // The transcript page lists the parts; a part's button plays the recording from its start.
+    const context = await browser.newContext({ storageState: account.storageStatePath, baseURL: app.baseUrl });
+    const page = await context.newPage();
+    await page.goto(`/transcripts/${events[0]?.id ?? ''}`);
+    const third = saved.parts[2];
+    const list = page.getByRole('region', { name: 'Parts' });
+    await expect(list.getByRole('listitem')).toHaveCount(saved.parts.length);
+    await list.getByRole('button', { name: new RegExp(`^Play Part 3 of ${saved.parts.length}, from `) }).click();
+    await expect.poll(() => page.getByLabel('Recording').evaluate((audio: HTMLAudioElement) => audio.currentTime)).toBeGreaterThanOrEqual(third?.startSeconds ?? Infinity);
+    expect(await page.getByLabel('Recording').evaluate((audio: HTMLAudioElement) => audio.currentTime)).toBeLessThan((third?.startSeconds ?? 0) + 5);
+    await context.close();
+  });
+
+  test('a 35 MB MP3 is transcribed in parts; a file longer than the day allows is refused before upload, or before any part goes upstream', async ({ browser }) => {
+    test.setTimeout(420_000);
+    const mp3 = speechLikeMp3(2190);
+    expect(statSync(mp3).size).toBeGreaterThan(35_000_000);
+    app = await startAppInstance({ name: 'long-mp3', port: SPARE_APP_PORTS[2], env: { ...env, RATE_LIMIT_AUDIO_MINUTES_PER_DAY: '45' } });
+    const account = await registerAccount(browser, 'long-mp3', app.baseUrl);
+    const marker = uniqueMarker();
+    const { events } = await (await upload({ app, account, file: mp3, prompt: `${marker} fake:echo fake:delay=0` })).events;
+    const requests = checkPartRequests(await upstreamRequests(marker));
+    expect(requests.length).toBeGreaterThanOrEqual(8);
+    expect(events.at(-1)).toMatchObject({ type: 'transcript.text.done', text: requests.map((request) => echoText(request.file?.sha256 ?? '')).join(' ') });
+
+    // 36.5 of the day's 45 minutes are used: a stated 30 minutes is refused before a byte of it is read.
+    const stated = openRawUpload(account.cookieHeader, { 'content-length': 90_000_000, 'x-audio-duration-seconds': 1800 }, app.baseUrl);
+    stated.request.write(partHead({ name: 'stream', value: 'true' }));
+    const answer = await stated.response;
+    expect(answer.statusCode).toBe(429);
+    expect(JSON.parse(await bodyOf(answer))).toMatchObject({ error: { code: 'rate_limit:daily_duration', message: expect.stringMatching(/daily allowance of 45 minutes/) } });
+    stated.request.destroy();
+
+    // Unstated, 14 minutes (a 27 MB WAV) are refused once their duration is known, before any part goes upstream.
+    const copyMarker = uniqueMarker();
+    const { events: copyEvents } = await (await upload({ app, account, file: speechLikeWav(840), prompt: `${copyMarker} fake:echo fake:delay=0` })).events;
+    expect(copyEvents.at(-1)).toMatchObject({ type: 'error', error: { code: 'rate_limit:daily_duration', message: expect.stringMatching(/daily allowance of 45 minutes/) } });
+    expect(await upstreamRequests(copyMarker)).toHaveLength(0);
+  });
+
+  test('kill -9 mid-way: the restarted instance resumes at the first unfinished part; finished parts are not sent again', async ({ browser }) => {
+    test.setTimeout(420_000);
+    const wav = speechLikeWav(2400);
+    const port = SPARE_APP_PORTS[3];
+    app = await startAppInstance({ name: 'long-crash', port, env });
+    const account = await registerAccount(browser, 'long-crash', app.baseUrl);
+    const marker = uniqueMarker();
+    // Slow parts (about 6 s each): most are still to do when the upload is complete.
+    // The answer streams until the kill; only the saved state is read.
+    await upload({ app, account, file: wav, prompt: `${marker} fake:echo fake:delay=1000`, headers: { 'x-audio-duration-seconds': '2400' } });
+    const transcript = await findTranscriptId(app, account);
+    await expect.poll(async () => (await details(app as AppInstance, account, transcript)).parts.filter((part) => part.status === 'done').length, { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(async () => (await details(app as AppInstance, account, transcript)).audioBytes).toBeGreaterThan(0);
+    const before = await details(app, account, transcript);
+    const finished = before.parts.filter((part) => part.status === 'done');
+    expect(before.parts.length).toBeLessThan(9);
+    await app.kill();
+    const sentBefore = (await upstreamRequests(marker)).length;
+
+    app = await startAppInstance({ name: 'long-crash', port, env, keepData: true });
+    await expect.poll(async () => (await details(app as AppInstance, account, transcript)).status, { timeout: 240_000, intervals: [2000] }).toBe('done');
+    const after = await details(app, account, transcript);
+    const requests = checkPartRequests(await upstreamRequests(marker));
+    const resumed = requests.slice(sentBefore);
+    // Nothing finished was sent again: the first request after the restart is the first unfinished part.
+    const finishedHashes = new Set(requests.slice(0, finished.length).map((request) => request.file?.sha256));
+    expect(resumed.some((request) => finishedHashes.has(request.file?.sha256))).toBe(false);
+    expect(resumed[0]?.file?.sha256).toBe(requests[finished.length]?.file?.sha256);
+    expect(after.parts.slice(0, finished.length).map((part) => part.text)).toEqual(finished.map((part) => part.text));
+    expect(after.parts.every((part) => part.status === 'done')).toBe(true);
+    expect(after.text).toBe(after.parts.map((part) => part.text).join(' '));
+    expect(after.parts.at(-1)?.startSeconds ?? 0).toBeGreaterThan(2400 - PART_SECONDS);
+  });
+});
+
+async function findTranscriptId(app: AppInstance, account: Account) {
+  const list = (await (await fetch(`${app.baseUrl}/api/transcriptions`, { headers: { cookie: account.cookieHeader } })).json()) as { items: { id: string }[] };
+  return list.items[0]?.id ?? '';
+}
