@@ -42,6 +42,7 @@ const envSchema = z.object({
   // Read by the browser's Blob SDK (and the pages' CSP) as built; checked here so a typo fails loudly.
   NEXT_PUBLIC_VERCEL_BLOB_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   JOB_LEASE_MS: optionalInteger(1000, 600_000),
+  MAX_UPLOAD_MB: optionalInteger(1, 100_000),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
   AUTH_GOOGLE_ID: optionalString,
@@ -75,6 +76,8 @@ function loadConfig() {
     blob: env.BLOB_READ_WRITE_TOKEN
       ? { token: env.BLOB_READ_WRITE_TOKEN, apiUrl: env.VERCEL_BLOB_API_URL?.replace(/\/+$/, ''), readBaseUrl: env.BLOB_READ_BASE_URL?.replace(/\/+$/, '') }
       : undefined,
+    /** The largest upload accepted (resumable uploads); files within the upstream's own limit keep the direct path. */
+    maxUploadBytes: (env.MAX_UPLOAD_MB ?? 500) * 1_000_000,
     transcription: transcriptionConfig(env),
     engine: {
       /** Recognitions at once; the rest wait in line. */

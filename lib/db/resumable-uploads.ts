@@ -3,7 +3,8 @@ import 'server-only';
 import { dialectOf } from './dialect';
 import { getDb } from './connection';
 import { now, run } from './run';
-import type { Database } from './schema';
+import type { Selectable } from 'kysely';
+import type { ResumableUploadsTable } from './schema';
 import { audioBytesUsedToday } from './usage';
 
 // Resumable uploads. The offset moves only by a conditional update (`where upload_offset =
@@ -29,9 +30,7 @@ export type ResumableUpload = {
 
 export type ResumableUploadChunk = { start: number; bytes: number; storageKey: string };
 
-type Row = Database['resumable_uploads'] & { upload_offset: number | string };
-
-function toUpload(row: Row): ResumableUpload {
+function toUpload(row: Selectable<ResumableUploadsTable>): ResumableUpload {
   return {
     id: row.id,
     userId: row.user_id,
