@@ -8,19 +8,10 @@ import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
 import { newUploadId, ResumableDataStore } from './data-store';
+import { BLOB_CHUNK_BYTES, LOCAL_CHUNK_BYTES, RESUMABLE_UPLOAD_PATH, type ResumableUploadSettings } from './settings';
 import { uploadNotFound } from './storage';
 
-/** Where the tus endpoint lives (app/(app)/api/uploads/resumable/[[...id]]). */
-export const RESUMABLE_UPLOAD_PATH = '/api/uploads/resumable';
-
-/** A Vercel function takes at most 4.5 MB of body: with Blob (i.e. on Vercel) each PATCH stays below it. */
-const BLOB_CHUNK_BYTES = 4 * 1024 * 1024;
-/** Elsewhere larger requests are fewer round trips; a cut-off one still loses at most one stored chunk. */
-const LOCAL_CHUNK_BYTES = 64 * 1024 * 1024;
-
-/** What the browser's client (lib/client/resumable-upload.ts) needs to know; pass it from the page. */
-export type ResumableUploadSettings = { endpoint: string; chunkSize: number; maxBytes: number };
-
+/** For the page to hand to the browser's client: PATCHes below Vercel's body limit when audio goes to Blob. */
 export function getResumableUploadSettings(): ResumableUploadSettings {
   return { endpoint: RESUMABLE_UPLOAD_PATH, chunkSize: getDirectUploads() ? BLOB_CHUNK_BYTES : LOCAL_CHUNK_BYTES, maxBytes: getConfig().maxUploadBytes };
 }

@@ -91,7 +91,7 @@ async function sniffFirstBytes(upload: ResumableUpload, source: ByteSource) {
  * moved it first, this chunk is deleted and OffsetMovedError thrown. An error of the body (the
  * client went away) keeps every chunk committed before it.
  */
-export async function appendToUpload({ upload, body }: { upload: ResumableUpload; body: AsyncIterable<Uint8Array> }) {
+export async function appendToUpload({ upload, body, chunkBytes = CHUNK_BYTES }: { upload: ResumableUpload; body: AsyncIterable<Uint8Array>; chunkBytes?: number }) {
   const store = getAudioStore();
   const source = new ByteSource(body);
   let position = upload.offset;
@@ -101,7 +101,7 @@ export async function appendToUpload({ upload, body }: { upload: ResumableUpload
     const key = newChunkKey();
     let bytes: number;
     try {
-      ({ bytes } = await store.put(key, source.take(CHUNK_BYTES)));
+      ({ bytes } = await store.put(key, source.take(chunkBytes)));
     } catch (error) {
       await store.delete(key).catch(() => undefined);
       throw error;
