@@ -44,7 +44,8 @@ const tusErrors = new Map<unknown, () => AppError>([
  * Tus-Resumable header, an invalid tus header), which stay tus's plain text.
  */
 export async function handleResumableUpload(request: Request, { userId, uploadId }: { userId: string; uploadId: string | undefined }) {
-  let errorBody = false;
+  /** The error answered, when it is ours: its body is JSON, and a limit's Retry-After goes with it. */
+  let answered: AppError | undefined;
   const server = new Server({
     path: RESUMABLE_UPLOAD_PATH,
     datastore: new ResumableDataStore({ userId }),
@@ -56,20 +57,20 @@ export async function handleResumableUpload(request: Request, { userId, uploadId
     namingFunction: newUploadId,
     getFileIdFromRequest: () => uploadId,
     onResponseError: (_request, error) => {
-      const mapped = isAppError(error) ? error : tusErrors.get(error)?.();
-      if (mapped) {
-        errorBody = true;
-        return { status_code: mapped.status, body: JSON.stringify({ error: mapped.toJSON() }) };
+      answered = isAppError(error) ? error : tusErrors.get(error)?.();
+      if (!answered) {
+        if ('status_code' in error) return undefined;
+        log.error('resumable.unexpected', { method: request.method, name: error.name });
+        answered = new AppError('internal:upload', 'The upload could not be stored. Try again.');
       }
-      if ('status_code' in error) return undefined;
-      log.error('resumable.unexpected', { method: request.method, name: error.name });
-      errorBody = true;
-      const internal = new AppError('internal:upload', 'The upload could not be stored. Try again.');
-      return { status_code: internal.status, body: JSON.stringify({ error: internal.toJSON() }) };
+      return { status_code: answered.status, body: JSON.stringify({ error: answered.toJSON() }) };
     },
   });
   const response = await server.handleWeb(request);
-  if (errorBody) response.headers.set('Content-Type', 'application/json');
+  if (answered) {
+    response.headers.set('Content-Type', 'application/json');
+    if (answered.retryAfterSeconds !== undefined) response.headers.set('Retry-After', String(answered.retryAfterSeconds));
+  }
   response.headers.set('Cache-Control', 'no-store');
   return response;
 }
