@@ -84,23 +84,24 @@ test.describe('refusals', () => {
   });
 
   test('413 at once when Content-Length is over the limit', async ({ account }) => {
-    const upload = openRawUpload(account.cookieHeader, { 'content-length': 30_000_000 });
+    // Over the test app's MAX_UPLOAD_MB (120).
+    const upload = openRawUpload(account.cookieHeader, { 'content-length': 130_000_000 });
     const started = Date.now();
     await upload.write(Buffer.from(partHead({ name: 'file', filename: 'a.mp3', data: Buffer.alloc(0) })));
     const response = await upload.response;
     expect(response.statusCode).toBe(413);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(JSON.parse(await bodyOf(response))).toMatchObject({ error: { code: 'payload_too_large:transcription' } });
-    // The server closes the connection instead of draining the 30 MB it refused.
+    // The server closes the connection instead of draining the 130 MB it refused.
     expect(response.headers.connection).toBe('close');
     const closed = new Promise((resolve) => upload.request.once('close', resolve));
     const chunk = Buffer.alloc(256 * 1024);
     let sent = 0;
-    while (!upload.request.destroyed && sent < 30_000_000) {
+    while (!upload.request.destroyed && sent < 130_000_000) {
       await Promise.race([upload.write(chunk), closed]);
       sent += chunk.length;
     }
-    expect(sent).toBeLessThan(30_000_000);
+    expect(sent).toBeLessThan(130_000_000);
   });
 
   test('413 as soon as a chunked upload passes the limit, before the client has finished, and nothing is kept', async ({ account }) => {

@@ -78,10 +78,11 @@ function loadConfig() {
     blob: env.BLOB_READ_WRITE_TOKEN
       ? { token: env.BLOB_READ_WRITE_TOKEN, apiUrl: env.VERCEL_BLOB_API_URL?.replace(/\/+$/, ''), readBaseUrl: env.BLOB_READ_BASE_URL?.replace(/\/+$/, '') }
       : undefined,
+    /** The largest upload accepted; files within the upstream's own limit keep the direct path, larger ones are split into parts. */
+    maxUploadBytes: (env.MAX_UPLOAD_MB ?? 500) * 1_000_000,
     transcription: transcriptionConfig(env),
     /** Uploads past the upstream's 25 MB go the long way: stored, split at silences, sent a part at a time. */
     longAudio: {
-      maxUploadBytes: (env.MAX_UPLOAD_MB ?? 500) * 1_000_000,
       partMaxSeconds: (env.PART_MAX_MINUTES ?? 20) * 60,
     },
     engine: {

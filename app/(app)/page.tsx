@@ -29,7 +29,7 @@ export default async function NewTranscriptionPage() {
       </div>
       <TranscriptionServiceNotice engine={engine} status={getEngineStatus()} />
       <TranscribeForm userId={userId} configured={configured} englishOnly={engine === 'builtin'} maxPromptLength={MAX_PROMPT_LENGTH} directUpload={directUpload}
-        maxUploadBytes={directUpload ? MAX_AUDIO_BYTES : getConfig().longAudio.maxUploadBytes}
+        maxUploadBytes={directUpload ? MAX_AUDIO_BYTES : getConfig().maxUploadBytes}
       />
     </div>
   );

@@ -1,6 +1,7 @@
 import type { TranscriptEvent } from '@/lib/transcription/events';
 import { SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
 import { apiErrorFromText } from './fetch-json';
+import { startResumableUpload, type ResumableUploadSettings } from './resumable-upload';
 
 /**
  * The stream reader validates events with the zod schema; zod would triple this page's own
@@ -32,6 +33,10 @@ export type UploadTranscriptionInput = {
   onEvent?: (event: TranscriptEvent) => void;
   /** Send the file to the Blob store first, then ask the server to transcribe it there. */
   directUpload?: DirectUpload;
+  /** Send the file as a resumable (tus) upload first (fingerprint: fileFingerprint), then ask the server to transcribe it. */
+  resumable?: { settings: ResumableUploadSettings; fingerprint: string };
+  /** A resumable upload already complete (a recording uploaded while it was made): only ask the server to transcribe it. */
+  resumableUploadId?: string;
 };
 
 /** The request to POST /api/transcriptions, whichever way the audio travels. */
@@ -59,7 +64,13 @@ export function uploadTranscription(input: UploadTranscriptionInput): { done: Pr
   const storeUpload = new AbortController();
   const done = preloadUploadSupport().then(
     async (support): Promise<UploadOutcome> => {
-      const request = input.directUpload ? await uploadToStore(input, input.directUpload, storeUpload.signal) : multipartRequest(input);
+      const request = input.directUpload
+        ? await uploadToStore(input, input.directUpload, storeUpload.signal)
+        : input.resumable
+          ? await uploadResumably(input, input.resumable, storeUpload.signal)
+          : input.resumableUploadId
+            ? storedUploadRequest(input, { resumableUpload: input.resumableUploadId })
+            : multipartRequest(input);
       if (aborted) return { status: 'aborted', id: undefined };
       if ('status' in request) return request;
       xhr = new XMLHttpRequest();
@@ -114,10 +125,42 @@ async function uploadToStore(
     return signal.aborted ? { status: 'aborted', id: undefined } : { status: 'failed', id: undefined, error: lostBeforeUpload };
   }
   onUploadProgress?.(1);
+  return storedUploadRequest({ file, language, prompt }, { blob: pathname });
+}
+
+/** The request naming a file already in the server's store: a Blob upload's pathname or a resumable upload's id. */
+function storedUploadRequest({ file, language, prompt }: Pick<UploadTranscriptionInput, 'file' | 'language' | 'prompt'>, upload: { blob: string } | { resumableUpload: string }): TranscriptionRequest {
   return {
-    body: JSON.stringify({ blob: pathname, fileName: file.name, language: language || undefined, prompt: prompt?.trim() ? prompt : undefined, stream: true }),
+    body: JSON.stringify({ ...upload, fileName: file.name, language: language || undefined, prompt: prompt?.trim() ? prompt : undefined, stream: true }),
     contentType: 'application/json',
   };
+}
+
+/** Uploads the file with tus (resumed when this fingerprint was interrupted before), then names it to the server. */
+async function uploadResumably(
+  { file, language, prompt, onUploadProgress }: UploadTranscriptionInput,
+  { settings, fingerprint }: NonNullable<UploadTranscriptionInput['resumable']>,
+  signal: AbortSignal,
+): Promise<TranscriptionRequest | UploadOutcome> {
+  const head = await file.slice(0, SNIFF_BYTES).arrayBuffer();
+  const upload = startResumableUpload({
+    source: file,
+    settings,
+    fingerprint,
+    fileName: file.name,
+    fileType: sniffAudioFormat(new Uint8Array(head))?.mimeType ?? file.type,
+    language,
+    prompt,
+    onProgress: (sent, total) => {
+      if (total) onUploadProgress?.(Math.min(sent / total, 1));
+    },
+  });
+  signal.addEventListener('abort', () => void upload.abort(), { once: true });
+  const outcome = await upload.done;
+  if (outcome.status === 'aborted') return { status: 'aborted', id: undefined };
+  if (outcome.status === 'failed') return { status: 'failed', id: undefined, error: outcome.error };
+  onUploadProgress?.(1);
+  return storedUploadRequest({ file, language, prompt }, { resumableUpload: outcome.uploadId });
 }
 
 function send(

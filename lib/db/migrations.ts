@@ -215,6 +215,44 @@ export const migrations: Record<string, Migration> = {
     async down(db: Kysely<unknown>) {
       await db.schema.alterTable('transcription_usage').dropColumn('audio_seconds').execute();
       await sql`drop table transcript_parts`.execute(db);
+      },
+    },
+  // Resumable (tus) uploads: the upload's state here, its bytes in the audio store as chunks, one
+  // row per committed chunk. The offset only moves by a conditional update (see
+  // resumable-uploads.ts), so that any instance can continue any upload.
+  '0010_resumable_uploads': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('resumable_uploads')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('user_id', 'text', (column) => column.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('upload_length', 'bigint')
+        .addColumn('upload_offset', 'bigint', (column) => column.notNull().defaultTo(0))
+        .addColumn('file_name', 'text', (column) => column.notNull())
+        .addColumn('declared_type', 'text', (column) => column.notNull())
+        .addColumn('audio_type', 'text')
+        .addColumn('language', 'text')
+        .addColumn('prompt', 'text')
+        .addColumn('claimed_by', 'text')
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('updated_at', 'text', (column) => column.notNull())
+        .addColumn('expires_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('resumable_uploads_user').on('resumable_uploads').columns(['user_id', 'expires_at']).execute();
+      await db.schema.createIndex('resumable_uploads_expires').on('resumable_uploads').column('expires_at').execute();
+
+      await db.schema
+        .createTable('resumable_upload_chunks')
+        .addColumn('upload_id', 'text', (column) => column.notNull().references('resumable_uploads.id').onDelete('cascade'))
+        .addColumn('start_offset', 'bigint', (column) => column.notNull())
+        .addColumn('byte_count', 'integer', (column) => column.notNull())
+        .addColumn('storage_key', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('resumable_upload_chunks_pk', ['upload_id', 'start_offset'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table resumable_upload_chunks`.execute(db);
+      await sql`drop table resumable_uploads`.execute(db);
     },
   },
 };

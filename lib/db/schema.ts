@@ -125,6 +125,37 @@ export interface TranscriptPartsTable {
   updated_at: string;
 }
 
+/** A resumable (tus) upload of one user's audio; its bytes are the chunks below, in order. */
+export interface ResumableUploadsTable {
+  id: string;
+  user_id: string;
+  /** Bytes the whole upload will have; null while deferred (a recording still running). */
+  upload_length: number | string | null;
+  /** Bytes committed: every chunk up to here is stored. Moves only by `commitResumableUploadChunk`. */
+  upload_offset: Generated<number | string>;
+  /** The client's file name: a transcript's title only, never a storage key. */
+  file_name: string;
+  /** The content type the client declared (an audio type). */
+  declared_type: string;
+  /** The container sniffed from the first bytes, once they are stored. */
+  audio_type: string | null;
+  language: string | null;
+  prompt: string | null;
+  /** The transcript that took the upload over (while its bytes are being moved into the transcript's audio). */
+  claimed_by: string | null;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+}
+
+/** One committed run of an upload's bytes, stored as one object in the audio store. */
+export interface ResumableUploadChunksTable {
+  upload_id: string;
+  start_offset: number | string;
+  byte_count: number;
+  storage_key: string;
+}
+
 export interface Database {
   users: UsersTable;
   transcripts: TranscriptsTable;
@@ -135,6 +166,8 @@ export interface Database {
   rate_limit_hits: RateLimitHitsTable;
   oauth_identities: OAuthIdentitiesTable;
   auth_attempts: AuthAttemptsTable;
+  resumable_uploads: ResumableUploadsTable;
+  resumable_upload_chunks: ResumableUploadChunksTable;
 }
 
 export type User = Selectable<UsersTable>;

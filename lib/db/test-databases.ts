@@ -50,6 +50,7 @@ const loadModules = async () => ({
   ...(await import('./auth-attempts')),
   ...(await import('./oauth-identities')),
   ...(await import('./rate-limits')),
+  ...(await import('./resumable-uploads')),
   ...(await import('@/lib/quota/transcription')),
 });
 

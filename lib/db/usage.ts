@@ -1,8 +1,10 @@
 import 'server-only';
 
+import type { Transaction } from 'kysely';
 import { dialectOf } from './dialect';
 import { getDb } from './connection';
 import { now, run } from './run';
+import type { Database } from './schema';
 
 // Quota usage: a ledger apart from transcripts, so that deleting a transcript gives nothing back.
 // Every instance counts from these rows, so the limits hold across instances.
@@ -105,4 +107,15 @@ export function recordTranscriptionSeconds({ id, userId, seconds, audioSecondsPe
       return true;
     });
   });
+}
+
+/** Audio bytes the user's transcriptions took in the last 24 hours, read inside the caller's transaction (which holds the user's lock). */
+export async function audioBytesUsedToday(trx: Transaction<Database>, userId: string) {
+  const row = await trx
+    .selectFrom('transcription_usage')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('audio_bytes'), eb.lit(0)).as('bytes'))
+    .where('user_id', '=', userId)
+    .where('started_at', '>=', new Date(Date.now() - DAY_MS).toISOString())
+    .executeTakeFirstOrThrow();
+  return Number(row.bytes);
 }

@@ -66,9 +66,18 @@ export function deleteUserById({ userId }: { userId: string }): Promise<{ audioK
     const db = await getDb();
     return db.transaction().execute(async (trx) => {
       const transcripts = await trx.selectFrom('transcripts').select('audio_key').where('user_id', '=', userId).execute();
+      // Unfinished resumable uploads' chunks are audio too (their rows go with the user's by cascade).
+      const chunks = await trx
+        .selectFrom('resumable_upload_chunks')
+        .innerJoin('resumable_uploads', 'resumable_uploads.id', 'resumable_upload_chunks.upload_id')
+        .select('resumable_upload_chunks.storage_key')
+        .where('resumable_uploads.user_id', '=', userId)
+        .execute();
       await trx.deleteFrom('transcripts').where('user_id', '=', userId).execute();
       await trx.deleteFrom('users').where('id', '=', userId).execute();
-      return { audioKeys: transcripts.flatMap((transcript) => (transcript.audio_key ? [transcript.audio_key] : [])) };
+      return {
+        audioKeys: [...transcripts.flatMap((transcript) => (transcript.audio_key ? [transcript.audio_key] : [])), ...chunks.map((chunk) => chunk.storage_key)],
+      };
     });
   });
 }

@@ -62,7 +62,7 @@ export function checkUploadHeaders(request: Request) {
     throw new AppError('unsupported_media_type:transcription', 'Send the audio as multipart/form-data with a "file" field.');
   }
   const declaredLength = Number(request.headers.get('content-length') ?? Number.NaN);
-  const { maxUploadBytes } = getConfig().longAudio;
+  const { maxUploadBytes } = getConfig();
   if (declaredLength > maxUploadBytes + ENVELOPE_ALLOWANCE_BYTES) throw tooLarge(maxUploadBytes);
   // Without a Content-Length the upload streams to the upstream whole, within its limit.
   const long = declaredLength > MAX_AUDIO_BYTES + ENVELOPE_ALLOWANCE_BYTES;

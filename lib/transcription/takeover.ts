@@ -11,11 +11,14 @@ import { endTranscriptionUsage } from '@/lib/db/usage';
 import { getConfig } from '@/lib/env';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
+import { sweepExpiredUploads } from '@/lib/resumable/storage';
 import { TranscriptionJob } from './job';
 import { instanceId } from './lease';
 
 /** Rows taken over per round: a crowd of orphans is worked through a few at a time. */
 const CLAIM_LIMIT = 10;
+/** Resumable uploads whose 24 hours are over are deleted, with their bytes, this often. */
+const UPLOAD_SWEEP_MS = 60_000;
 
 type Orphan = Awaited<ReturnType<typeof claimExpiredTranscripts>>[number];
 
@@ -78,13 +81,18 @@ export async function takeOverExpiredJobs() {
 
 /**
  * Looks for jobs that lost their instance, at start and then as often as leases are renewed.
- * Nothing is done to a job whose lease is live, whoever holds it.
+ * Nothing is done to a job whose lease is live, whoever holds it. Also sweeps expired resumable
+ * uploads, once a minute.
  */
 export function startJobTakeover() {
   processSingleton('job-takeover', () => {
     const round = () => takeOverExpiredJobs().catch(() => undefined);
     void round();
     setInterval(round, getConfig().jobs.heartbeatMs).unref();
+    // Any instance may sweep: each expired upload's row is deleted by one of them, which then deletes its chunks.
+    const sweep = () => sweepExpiredUploads().catch((error: unknown) => log.error('resumable.sweep_failed', { cause: error instanceof Error ? error.message : String(error) }));
+    void sweep();
+    setInterval(sweep, UPLOAD_SWEEP_MS).unref();
     return true;
   });
 }

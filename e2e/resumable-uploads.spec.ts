@@ -1,0 +1,292 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import SQLite from 'better-sqlite3';
+import * as tus from 'tus-js-client';
+import { APP_BASE_URL, APP_PORT, E2E_DATA_DIR } from './support/constants';
+import { FAKE_TRANSCRIPT } from './support/fake-upstream';
+import { expect, fixturePath, test, uniqueMarker, upstreamRequests } from './support/test';
+
+// tus-js-client (the official client, its Node build) against the running app, with the session
+// cookie of a registered account. The app keeps audio in its local folder here.
+
+const ENDPOINT = `${APP_BASE_URL}/api/uploads/resumable`;
+const MB = 1_000_000;
+
+type UploadOptions = ConstructorParameters<typeof tus.Upload>[1];
+
+/** Runs one tus upload to its end; resolves with its URL, rejects with tus's error. */
+function runUpload(input: Buffer | Readable, options: UploadOptions, onUrl?: (url: string) => void) {
+  return new Promise<string>((resolve, reject) => {
+    const upload: tus.Upload = new tus.Upload(input, {
+      retryDelays: null,
+      ...options,
+      onUploadUrlAvailable: () => onUrl?.(upload.url ?? ''),
+      onSuccess: () => resolve(upload.url ?? ''),
+      onError: reject,
+    });
+    upload.start();
+  });
+}
+
+const idOf = (url: string) => url.split('/').pop() ?? '';
+
+const audioMetadata = (overrides: Record<string, string> = {}) => ({ filename: 'meeting.wav', filetype: 'audio/wav', ...overrides });
+
+/** A WAV header followed by random bytes: any corruption shows in the hash. */
+function largeWav(bytes: number) {
+  const data = randomBytes(bytes);
+  Buffer.from('RIFF').copy(data, 0);
+  data.writeUInt32LE(bytes - 8, 4);
+  Buffer.from('WAVEfmt ').copy(data, 8);
+  return data;
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** The upload's bytes as the server stored them: its chunk rows, in order, read from the audio folder. */
+function storedBytes(uploadId: string) {
+  const database = new SQLite(path.join(E2E_DATA_DIR, 'verbatim.db'), { readonly: true });
+  try {
+    database.pragma('busy_timeout = 5000');
+    const chunks = database.prepare('select start_offset, byte_count, storage_key from resumable_upload_chunks where upload_id = ? order by start_offset').all(uploadId) as {
+      start_offset: number;
+      byte_count: number;
+      storage_key: string;
+    }[];
+    let expected = 0;
+    for (const chunk of chunks) {
+      expect(chunk.start_offset).toBe(expected);
+      expected += chunk.byte_count;
+    }
+    return Buffer.concat(chunks.map((chunk) => readFileSync(path.join(E2E_DATA_DIR, 'audio', chunk.storage_key))));
+  } finally {
+    database.close();
+  }
+}
+
+/** A TCP proxy in front of the app that counts what clients send and can cut every connection. */
+async function startCountingProxy() {
+  const sockets = new Set<Socket>();
+  let sent = 0;
+  let onSent: (() => void) | undefined;
+  const server: Server = createServer((client) => {
+    const app = createConnection({ host: '127.0.0.1', port: APP_PORT });
+    sockets.add(client);
+    sockets.add(app);
+    client.on('data', (data: Buffer) => {
+      sent += data.byteLength;
+      onSent?.();
+    });
+    client.pipe(app).pipe(client);
+    const close = () => {
+      client.destroy();
+      app.destroy();
+      sockets.delete(client);
+      sockets.delete(app);
+    };
+    client.on('error', close).on('close', close);
+    app.on('error', close).on('close', close);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    endpoint: `http://127.0.0.1:${port}/api/uploads/resumable`,
+    get sent() {
+      return sent;
+    },
+    /** Destroys every connection once clients have sent `bytes`, as a lost network would. */
+    cutAfter(bytes: number) {
+      return new Promise<void>((resolve) => {
+        onSent = () => {
+          if (sent < bytes) return;
+          onSent = undefined;
+          for (const socket of sockets) socket.destroy();
+          resolve();
+        };
+      });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function head(url: string, cookie: string) {
+  const response = await fetch(url, { method: 'HEAD', headers: { cookie, 'Tus-Resumable': '1.0.0' } });
+  return { status: response.status, offset: Number(response.headers.get('upload-offset')), length: response.headers.get('upload-length'), deferred: response.headers.get('upload-defer-length') };
+}
+
+function transcribe(cookie: string, body: Record<string, unknown>) {
+  return fetch(`${APP_BASE_URL}/api/transcriptions`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+test('a 100 MB upload cut at half resumes from the bytes the server stored, and none of the first half is sent again', async ({ account }) => {
+  test.setTimeout(180_000);
+  const file = largeWav(100 * MB);
+  const proxy = await startCountingProxy();
+  try {
+    const cut = proxy.cutAfter(file.byteLength / 2);
+    let sentAtCut = 0;
+    let resumedFrom: number | undefined;
+    const patchOffsets: number[] = [];
+    const url = await runUpload(file, {
+      endpoint: proxy.endpoint,
+      headers: { cookie: account.cookieHeader },
+      metadata: audioMetadata(),
+      // One PATCH for the whole file, so that the cut falls inside it; tus-js-client retries by itself.
+      chunkSize: Number.POSITIVE_INFINITY,
+      retryDelays: [500, 1000, 2000],
+      onBeforeRequest: (request) => {
+        if (request.getMethod() === 'PATCH') patchOffsets.push(Number(request.getHeader('Upload-Offset')));
+        if (request.getMethod() === 'HEAD') sentAtCut ||= proxy.sent;
+      },
+      onAfterResponse: (request, response) => {
+        if (request.getMethod() === 'HEAD') resumedFrom = Number(response.getHeader('Upload-Offset'));
+      },
+    });
+    await cut;
+    const sentAfterCut = proxy.sent - sentAtCut;
+
+    // The server kept what it had stored before the cut (all but the chunk in progress at most)...
+    expect(resumedFrom).toBeGreaterThanOrEqual(0.35 * file.byteLength);
+    expect(patchOffsets).toEqual([0, resumedFrom]);
+    // ...and the retry sent only the rest (plus a few request headers), not the first half again.
+    expect(sentAfterCut).toBeGreaterThanOrEqual(file.byteLength - (resumedFrom ?? 0));
+    expect(sentAfterCut).toBeLessThan(file.byteLength - (resumedFrom ?? 0) + 16 * 1024);
+
+    const id = idOf(url);
+    expect(await head(`${ENDPOINT}/${id}`, account.cookieHeader)).toMatchObject({ status: 200, offset: file.byteLength, length: String(file.byteLength) });
+    expect(sha256(storedBytes(id))).toBe(sha256(file));
+
+    // Longer than the transcription service takes in one request: refused today, and kept.
+    const refused = await transcribe(account.cookieHeader, { resumableUpload: id });
+    expect(refused.status).toBe(413);
+    expect((await head(`${ENDPOINT}/${id}`, account.cookieHeader)).status).toBe(200);
+    await tus.Upload.terminate(`${ENDPOINT}/${id}`, { headers: { cookie: account.cookieHeader } });
+    expect((await head(`${ENDPOINT}/${id}`, account.cookieHeader)).status).toBe(404);
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('a finished upload is transcribed through POST /api/transcriptions', async ({ account }) => {
+  const marker = uniqueMarker();
+  const audio = readFileSync(fixturePath('speech.mp3'));
+  const url = await runUpload(audio, {
+    endpoint: ENDPOINT,
+    headers: { cookie: account.cookieHeader },
+    metadata: { filename: 'Interview.mp3', filetype: 'audio/mpeg', language: 'en', prompt: `${marker} fake:delay=0` },
+    // Small requests, the first one with the creation: several chunks to put back together.
+    chunkSize: 16 * 1024,
+    uploadDataDuringCreation: true,
+  });
+  const id = idOf(url);
+
+  const response = await transcribe(account.cookieHeader, { resumableUpload: id });
+  expect(response.status).toBe(200);
+  const { text, id: transcriptId } = (await response.json()) as { text: string; id: string };
+  expect(text).toBe(FAKE_TRANSCRIPT);
+
+  const [received] = await upstreamRequests(marker);
+  expect(received?.file).toMatchObject({ bytes: audio.byteLength, sha256: sha256(audio) });
+  expect(received?.fields.language).toBe('en');
+  // The upload became the transcript's audio, whole, and is gone as an upload.
+  const stored = await fetch(`${APP_BASE_URL}/api/transcriptions/${transcriptId}/audio`, { headers: { cookie: account.cookieHeader } });
+  expect(Buffer.from(await stored.arrayBuffer()).equals(audio)).toBe(true);
+  expect((await head(url, account.cookieHeader)).status).toBe(404);
+  expect((await transcribe(account.cookieHeader, { resumableUpload: id })).status).toBe(404);
+});
+
+test('an upload of unknown length (a recording) declares its length at the end', async ({ account }) => {
+  const marker = uniqueMarker();
+  const audio = readFileSync(fixturePath('speech.webm'));
+  let url = '';
+  const seenWhileGrowing: Awaited<ReturnType<typeof head>>[] = [];
+  // A recorder's output: a few KB at a time, as it is produced.
+  const pieces = Array.from({ length: Math.ceil(audio.byteLength / 4000) }, (_, index) => audio.subarray(index * 4000, (index + 1) * 4000));
+  const recording = Readable.from(
+    (async function* () {
+      for (const [index, piece] of pieces.entries()) {
+        if (index === 2 && url) seenWhileGrowing.push(await head(url, account.cookieHeader));
+        yield piece;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })(),
+  );
+  await runUpload(
+    recording,
+    {
+      endpoint: ENDPOINT,
+      headers: { cookie: account.cookieHeader },
+      metadata: { filename: 'Recording.webm', filetype: 'audio/webm;codecs=opus', prompt: `${marker} fake:delay=0` },
+      uploadLengthDeferred: true,
+      // Not a divisor of the file's size: tus-js-client's Node stream reader waits forever for a
+      // chunk when the stream ends exactly at a chunk's end.
+      chunkSize: 6007,
+    },
+    (created) => (url = created),
+  );
+  expect(seenWhileGrowing).toHaveLength(1);
+  expect(seenWhileGrowing[0]).toMatchObject({ status: 200, deferred: '1', length: null });
+  expect(await head(url, account.cookieHeader)).toMatchObject({ status: 200, offset: audio.byteLength, length: String(audio.byteLength), deferred: null });
+
+  const response = await transcribe(account.cookieHeader, { resumableUpload: idOf(url), stream: false });
+  expect(response.status).toBe(200);
+  expect((await upstreamRequests(marker))[0]?.file).toMatchObject({ bytes: audio.byteLength, sha256: sha256(audio) });
+});
+
+test('uploads belong to their user: another user and a signed-out request get 404 and 401', async ({ account, otherAccount }) => {
+  // An open upload to probe.
+  const created = await fetch(ENDPOINT, {
+    method: 'POST',
+    headers: { cookie: account.cookieHeader, 'Tus-Resumable': '1.0.0', 'Upload-Length': '1000', 'Upload-Metadata': `filetype ${Buffer.from('audio/mpeg').toString('base64')}` },
+  });
+  expect(created.status).toBe(201);
+  const uploadUrl = new URL(created.headers.get('location') ?? '', APP_BASE_URL).toString();
+  const mine = { cookie: account.cookieHeader, 'Tus-Resumable': '1.0.0' };
+  const theirs = { cookie: otherAccount.cookieHeader, 'Tus-Resumable': '1.0.0' };
+  const body = Buffer.alloc(500, 0x55);
+  Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00').copy(body);
+
+  const patch = (headers: Record<string, string>) =>
+    fetch(uploadUrl, { method: 'PATCH', headers: { ...headers, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, body });
+  expect((await head(uploadUrl, otherAccount.cookieHeader)).status).toBe(404);
+  expect((await patch(theirs)).status).toBe(404);
+  expect((await fetch(uploadUrl, { method: 'DELETE', headers: theirs })).status).toBe(404);
+  const transcribed = await transcribe(otherAccount.cookieHeader, { resumableUpload: idOf(uploadUrl) });
+  expect(transcribed.status).toBe(404);
+  expect(((await transcribed.json()) as { error: { code: string } }).error.code).toBe('not_found:upload');
+  expect((await fetch(uploadUrl, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } })).status).toBe(401);
+  expect((await fetch(ENDPOINT, { method: 'POST', headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': '10' } })).status).toBe(401);
+
+  // Nothing the other user tried touched it: the owner continues where it was.
+  expect(await head(uploadUrl, account.cookieHeader)).toMatchObject({ status: 200, offset: 0 });
+  expect((await patch(mine)).status).toBe(204);
+  expect(await head(uploadUrl, account.cookieHeader)).toMatchObject({ status: 200, offset: 500 });
+  // An incomplete upload is not transcribed.
+  expect((await transcribe(account.cookieHeader, { resumableUpload: idOf(uploadUrl) })).status).toBe(409);
+});
+
+test('refusals at creation and at the first bytes', async ({ account }) => {
+  const create = (headers: Record<string, string>) => fetch(ENDPOINT, { method: 'POST', headers: { cookie: account.cookieHeader, 'Tus-Resumable': '1.0.0', ...headers } });
+  const metadata = (type: string) => `filename ${Buffer.from('a.wav').toString('base64')},filetype ${Buffer.from(type).toString('base64')}`;
+
+  // Over MAX_UPLOAD_MB (120 on the test app, 500 by default), refused before anything is stored.
+  const tooLarge = await create({ 'Upload-Length': String(501 * MB), 'Upload-Metadata': metadata('audio/wav') });
+  expect(tooLarge.status).toBe(413);
+  expect(((await tooLarge.json()) as { error: { code: string } }).error.code).toBe('payload_too_large:upload');
+  // Not an audio type.
+  const textType = await create({ 'Upload-Length': '100', 'Upload-Metadata': metadata('text/html') });
+  expect(textType.status).toBe(400);
+  expect(((await textType.json()) as { error: { code: string } }).error.code).toBe('bad_request:upload');
+
+  // An audio type, but the first bytes are not audio: refused and deleted.
+  const error = await runUpload(Buffer.from('<html>'.repeat(100)), { endpoint: ENDPOINT, headers: { cookie: account.cookieHeader }, metadata: audioMetadata() }).catch(
+    (failure: tus.DetailedError) => failure,
+  );
+  expect(error).toBeInstanceOf(tus.DetailedError);
+  expect((error as tus.DetailedError).originalResponse?.getStatus()).toBe(415);
+  const url = (error as tus.DetailedError).originalRequest.getURL();
+  expect((await head(url, account.cookieHeader)).status).toBe(404);
+});
