@@ -8,6 +8,8 @@ export type TranscriptEvent =
   | { type: 'transcript.created'; id: string }
   /** Ours: the upstream queues this request behind `position` others. */
   | { type: 'transcript.waiting'; position: number }
+  /** Ours: long audio is transcribed in parts; sent when part `index` (1-based) starts. `count` is null until the total is known. */
+  | { type: 'transcript.part'; index: number; count: number | null; startSeconds: number }
   | { type: 'transcript.text.delta'; delta: string }
   | { type: 'transcript.text.done'; text: string; usage?: unknown }
   | { type: 'error'; error: { code: string; message: string } };
@@ -15,6 +17,12 @@ export type TranscriptEvent =
 export const transcriptEventSchema: z.ZodType<TranscriptEvent> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('transcript.created'), id: z.string() }),
   z.object({ type: z.literal('transcript.waiting'), position: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal('transcript.part'),
+    index: z.number().int().positive(),
+    count: z.number().int().positive().nullable(),
+    startSeconds: z.number().nonnegative(),
+  }),
   z.object({ type: z.literal('transcript.text.delta'), delta: z.string() }),
   z.object({ type: z.literal('transcript.text.done'), text: z.string(), usage: z.unknown().optional() }),
   z.object({ type: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }),
