@@ -1,7 +1,7 @@
 'use client';
 
 import { type RefObject, useState } from 'react';
-import { Alert } from '@/components/ui/field';
+import { Alert, mutedTextClasses } from '@/components/ui/field';
 import { MAX_AUDIO_BYTES } from '@/lib/audio/format';
 import { formatBytes } from '@/lib/format';
 
@@ -75,12 +75,12 @@ export function TranscribeFilePicker({
             <>
               <span className="font-medium [overflow-wrap:anywhere] text-neutral-900 dark:text-neutral-100">{file.name}</span>
               <span className="whitespace-nowrap"> · {formatBytes(file.size)}</span>
-              <span className="block text-xs text-neutral-500">Choose another file or drop it here</span>
+              <span className={`block text-xs ${mutedTextClasses}`}>Choose another file or drop it here</span>
             </>
           ) : (
             <>
               Choose a recording or drop it here
-              <span className="block text-xs text-neutral-500">MP3, MP4, M4A, WAV, WebM or Ogg, up to {formatBytes(MAX_AUDIO_BYTES)}</span>
+              <span className={`block text-xs ${mutedTextClasses}`}>MP3, MP4, M4A, WAV, WebM or Ogg, up to {formatBytes(MAX_AUDIO_BYTES)}</span>
             </>
           )}
         </span>

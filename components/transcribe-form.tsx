@@ -6,6 +6,7 @@ import { TranscribeFilePicker } from '@/components/transcribe-file-picker';
 import { TranscribeOptions } from '@/components/transcribe-options';
 import { TranscribeResult } from '@/components/transcribe-result';
 import { Button } from '@/components/ui/button';
+import { mutedTextClasses } from '@/components/ui/field';
 import { takeSharedFile } from '@/lib/client/shared-file';
 import type { DirectUpload } from '@/lib/client/upload-transcription';
 import { useTranscriptionUpload, warmUpUploads } from '@/lib/client/use-transcription-upload';
@@ -87,7 +88,10 @@ export function TranscribeForm({
         onTranscribe={transcribeRecording}
       />
 
-      <p aria-hidden="true" className="hidden items-center gap-3 text-xs tracking-wide text-neutral-500 uppercase before:h-px before:flex-1 before:bg-neutral-200 after:h-px after:flex-1 after:bg-neutral-200 sm:flex dark:before:bg-neutral-800 dark:after:bg-neutral-800">
+      <p
+        aria-hidden="true"
+        className={`hidden items-center gap-3 text-xs tracking-wide uppercase before:h-px before:flex-1 before:bg-neutral-200 after:h-px after:flex-1 after:bg-neutral-200 sm:flex dark:before:bg-neutral-800 dark:after:bg-neutral-800 ${mutedTextClasses}`}
+      >
         or upload a file
       </p>
 

@@ -1,4 +1,4 @@
-import { hintClasses, inputClasses, labelClasses } from '@/components/ui/field';
+import { hintClasses, inputClasses, labelClasses, mutedTextClasses } from '@/components/ui/field';
 import { LANGUAGES } from '@/lib/languages';
 
 const ENGLISH_ONLY = LANGUAGES.filter(({ code }) => code === 'en');
@@ -53,7 +53,7 @@ export function TranscribeOptions({
           <p id="prompt-hint" className={hintClasses}>
             Names and terms the recording uses, e.g. “Dr. Nguyen, Kubernetes”. It guides their spelling; it is not an instruction.
           </p>
-          <span className="shrink-0 text-xs text-neutral-500 tabular-nums" aria-hidden="true">
+          <span className={`shrink-0 text-xs tabular-nums ${mutedTextClasses}`} aria-hidden="true">
             {prompt.length}/{maxPromptLength}
           </span>
         </div>

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { Button, buttonClasses } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
+import { hintClasses } from '@/components/ui/field';
 import type { UploadState } from '@/lib/client/upload-state';
 
 /** The transcript as it arrives, then what can be done with it. */
@@ -10,7 +11,7 @@ export function TranscribeTranscript({ state, onStartOver }: { state: UploadStat
   return (
     <>
       {running && !text ? (
-        <p aria-hidden="true" className="text-sm text-neutral-500 dark:text-neutral-400">
+        <p aria-hidden="true" className={hintClasses}>
           Words appear here as they are recognised.
         </p>
       ) : null}

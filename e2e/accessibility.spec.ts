@@ -35,7 +35,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await context.close();
     });
 
-    test('main page, idle and with a finished transcript', async ({ page }) => {
+    test('main page, idle, with a finished transcript and after a failure', async ({ page }) => {
       const form = new TranscribePage(page);
       await form.goto();
       await expectAccessible(page);
@@ -43,6 +43,11 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await form.transcribe('speech.mp3', { prompt: `fake:delay=0 ${uniqueMarker()}` });
       await expect(page.getByRole('status').filter({ hasText: 'Done.' })).toBeVisible();
       await expect(form.transcript()).not.toBeEmpty();
+      await expectAccessible(page);
+
+      await page.getByRole('button', { name: 'New transcription' }).click();
+      await form.transcribe('speech.mp3', { prompt: `fake:status=400 ${uniqueMarker()}` });
+      await expect(form.alert()).toBeVisible();
       await expectAccessible(page);
     });
 
