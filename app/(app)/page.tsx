@@ -28,7 +28,13 @@ export default async function NewTranscriptionPage() {
         <p className="mt-1 text-sm text-neutral-600 dark:text-neutral-400">Record or upload audio and watch its transcript appear as it is recognised.</p>
       </div>
       <TranscriptionServiceNotice engine={engine} status={getEngineStatus()} />
-      <TranscribeForm userId={userId} configured={configured} englishOnly={engine === 'builtin'} maxPromptLength={MAX_PROMPT_LENGTH} directUpload={directUpload}
+      <TranscribeForm
+        userId={userId}
+        configured={configured}
+        englishOnly={engine === 'builtin'}
+        maxPromptLength={MAX_PROMPT_LENGTH}
+        directUpload={directUpload}
+        // Files uploaded to the Blob store go upstream whole: there, the upstream's limit holds.
         maxUploadBytes={directUpload ? MAX_AUDIO_BYTES : getConfig().maxUploadBytes}
       />
     </div>

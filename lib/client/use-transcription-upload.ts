@@ -1,0 +1,118 @@
+'use client';
+
+import { useEffect, useReducer, useRef } from 'react';
+import { audioFileProblem } from './audio-file-problem';
+import { revalidateHistory } from './keys';
+import { deleteRecording, markRecordingSent } from './recordings-store';
+import { initialUploadState, isUploading, keptOnDevice, releasesLocalCopy, uploadReducer } from './upload-state';
+import { type DirectUpload, preloadUploadSupport, uploadTranscription } from './upload-transcription';
+
+/**
+ * Reading the event stream needs zod, loaded at the first sign of use rather than with the page:
+ * evaluating it was the longest task of the page load.
+ */
+export const warmUpUploads = () => void preloadUploadSupport().catch(() => undefined);
+
+/**
+ * The main page's upload: the state machine of `upload-state.ts` and what it does to the world
+ * (the request, the recording kept on the device, the history, leaving the page).
+ */
+export function useTranscriptionUpload({
+  configured,
+  directUpload,
+  maxUploadBytes,
+  language,
+  prompt,
+}: {
+  configured: boolean;
+  directUpload: DirectUpload | undefined;
+  maxUploadBytes: number;
+  language: string;
+  prompt: string;
+}) {
+  const [state, dispatch] = useReducer(uploadReducer, initialUploadState);
+  const runRef = useRef<{ abort: () => void; transcriptId?: string } | null>(null);
+  const running = state.phase === 'running';
+
+  const offerRetry = keptOnDevice(state);
+  useEffect(() => {
+    if (!offerRetry) return;
+    const offer = () => dispatch({ type: 'back.online' });
+    window.addEventListener('online', offer);
+    return () => window.removeEventListener('online', offer);
+  }, [offerRetry]);
+
+  // Leaving mid-upload loses the audio; once it has arrived, the server finishes on its own.
+  const uploading = isUploading(state);
+  useEffect(() => {
+    if (!uploading) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [uploading]);
+
+  async function chooseFile(file: File | undefined) {
+    warmUpUploads();
+    if (!file || running) return;
+    dispatch({ type: 'file.chosen', file });
+    dispatch({ type: 'file.checked', file, problem: await audioFileProblem(file, maxUploadBytes) });
+  }
+
+  function releaseLocalCopy(recordingId: string) {
+    void deleteRecording(recordingId)
+      .then(() => dispatch({ type: 'recording.released', recordingId }))
+      .catch(() => undefined);
+  }
+
+  async function transcribe(file: File, recordingId: string | undefined) {
+    if (!configured || running) return;
+    const problem = await audioFileProblem(file, maxUploadBytes);
+    if (problem) {
+      dispatch({ type: 'problem', problem });
+      return;
+    }
+    dispatch({ type: 'started' });
+
+    const upload = uploadTranscription({
+      file,
+      language,
+      prompt,
+      directUpload,
+      onUploadProgress: (fraction) => dispatch({ type: 'upload.progress', fraction }),
+      onEvent: (event) => {
+        if (event.type === 'transcript.created') {
+          if (runRef.current) runRef.current.transcriptId = event.id;
+          if (recordingId) void markRecordingSent(recordingId, event.id).catch(() => undefined);
+          void revalidateHistory();
+        }
+        dispatch({ type: 'event', event });
+      },
+    });
+    runRef.current = { abort: upload.abort };
+    const outcome = await upload.done;
+    runRef.current = null;
+
+    if (recordingId && releasesLocalCopy(outcome)) releaseLocalCopy(recordingId);
+    dispatch({ type: 'finished', outcome });
+    void revalidateHistory();
+  }
+
+  return {
+    state,
+    chooseFile,
+    showProblem: (problem: string) => dispatch({ type: 'problem', problem }),
+    /** Sends the chosen file (or recording) again, with the options as they are now. */
+    transcribeChosen: () => (state.file ? void transcribe(state.file, state.recordingId) : undefined),
+    transcribeRecording: (file: File, recordingId: string) => {
+      if (running) return;
+      dispatch({ type: 'recording.chosen', file, recordingId });
+      void transcribe(file, recordingId);
+    },
+    cancel: () => {
+      const id = runRef.current?.transcriptId;
+      if (id) void fetch(`/api/transcriptions/${encodeURIComponent(id)}/cancel`, { method: 'POST', keepalive: true }).catch(() => undefined);
+      runRef.current?.abort();
+    },
+    reset: () => dispatch({ type: 'reset' }),
+  };
+}
