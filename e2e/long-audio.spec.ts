@@ -1,5 +1,6 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import * as tus from 'tus-js-client';
 import { BOUNDARY, bodyOf, openRawUpload, partHead } from './support/api-client';
 import { type AppInstance, startAppInstance } from './support/app-instance';
 import { SPARE_APP_PORTS } from './support/constants';
@@ -174,6 +175,40 @@ test.describe('long audio', () => {
     const { events: copyEvents } = await (await upload({ app, account, file: speechLikeWav(840), prompt: `${copyMarker} fake:echo fake:delay=0` })).events;
     expect(copyEvents.at(-1)).toMatchObject({ type: 'error', error: { code: 'rate_limit:daily_duration', message: expect.stringMatching(/daily allowance of 45 minutes/) } });
     expect(await upstreamRequests(copyMarker)).toHaveLength(0);
+  });
+
+  test('a long WAV sent as a resumable (tus) upload is transcribed in parts', async ({ browser }) => {
+    test.setTimeout(300_000);
+    const wav = speechLikeWav(840);
+    expect(statSync(wav).size).toBeGreaterThan(25_000_000);
+    app = await startAppInstance({ name: 'long-tus', port: SPARE_APP_PORTS[2], env });
+    const account = await registerAccount(browser, 'long-tus', app.baseUrl);
+    const uploadUrl = await new Promise<string>((resolve, reject) => {
+      const upload: tus.Upload = new tus.Upload(readFileSync(wav), {
+        endpoint: `${app?.baseUrl ?? ''}/api/uploads/resumable`,
+        headers: { cookie: account.cookieHeader },
+        metadata: { filename: 'Lecture.wav', filetype: 'audio/wav' },
+        chunkSize: 8_000_000,
+        onSuccess: () => resolve(upload.url ?? ''),
+        onError: reject,
+      });
+      upload.start();
+    });
+
+    const marker = uniqueMarker();
+    const response = await fetch(`${app.baseUrl}/api/transcriptions`, {
+      method: 'POST',
+      headers: { cookie: account.cookieHeader, 'content-type': 'application/json' },
+      body: JSON.stringify({ resumableUpload: uploadUrl.split('/').pop(), prompt: `${marker} fake:echo fake:delay=0` }),
+    });
+    expect(response.status).toBe(200);
+    const { id, text } = (await response.json()) as { id: string; text: string };
+    const requests = checkPartRequests(await upstreamRequests(marker));
+    expect(requests).toHaveLength(3);
+    expect(text).toBe(requests.map((request) => echoText(request.file?.sha256 ?? '')).join(' '));
+    const saved = await details(app, account, id);
+    expect(saved).toMatchObject({ status: 'done', text, audioBytes: statSync(wav).size });
+    expect(saved.parts.map((part) => part.status)).toEqual(['done', 'done', 'done']);
   });
 
   test('kill -9 mid-way: the restarted instance resumes at the first unfinished part; finished parts are not sent again', async ({ browser }) => {

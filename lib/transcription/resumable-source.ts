@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { MAX_AUDIO_BYTES, SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
+import { SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
 import { claimResumableUpload, getResumableUpload, releaseResumableUploadClaim } from '@/lib/db/resumable-uploads';
 import { AppError } from '@/lib/errors';
 import { moveUploadToAudio, openUploadStream, removeUpload, uploadNotFound } from '@/lib/resumable/storage';
@@ -11,9 +11,10 @@ export type ResumableUploadFields = { fileName?: string; language?: string; prom
 
 /**
  * A finished resumable upload of this user, checked like a Blob upload before anything goes
- * upstream: theirs (another user's is the same 404 as a missing one), complete, within the
- * upstream's size limit, and audio by its first bytes. Fields not in the request come from the
- * upload's metadata. A refused upload stays (until it expires), except one that is not audio.
+ * upstream: theirs (another user's is the same 404 as a missing one), complete, and audio by its
+ * first bytes. Its size was capped when it was created (MAX_UPLOAD_MB); past the upstream's 25 MB
+ * the job splits it into parts. Fields not in the request come from the upload's metadata. A
+ * refused upload stays (until it expires), except one that is not audio.
  */
 export async function receiveResumableUpload({ id, userId, fields }: { id: string; userId: string; fields: ResumableUploadFields }): Promise<StoredUpload> {
   const upload = await getResumableUpload({ id, userId });
@@ -29,9 +30,6 @@ export async function receiveResumableUpload({ id, userId, fields }: { id: strin
   if (upload.length === undefined || upload.offset < upload.length) throw new AppError('conflict:upload', 'This upload is not complete yet. Finish it, then transcribe it.');
   const bytes = upload.length;
   if (bytes === 0) throw new AppError('bad_request:transcription', 'The file is empty.');
-  if (bytes > MAX_AUDIO_BYTES) {
-    throw new AppError('payload_too_large:transcription', `The file is larger than ${MAX_AUDIO_BYTES / 1_000_000} MB, the most the transcription service accepts.`);
-  }
   const head = new Uint8Array(await new Response(openUploadStream({ id, userId, end: SNIFF_BYTES })).arrayBuffer());
   const format = sniffAudioFormat(head);
   if (!format) {
