@@ -19,6 +19,7 @@ const transcript: TranscriptDetails = {
   usage: { inputTokens: 10, outputTokens: 20, totalTokens: 30 },
   error: null,
   versions: [],
+  source: { kind: 'upload' },
 };
 
 describe('exportTranscript', () => {

@@ -25,7 +25,16 @@ const badRequest = (message: string) => new AppError('bad_request:transcription'
 const tooLarge = () =>
   new AppError('payload_too_large:transcription', `The file is larger than ${MAX_AUDIO_BYTES / 1_000_000} MB, the most the transcription service accepts.`);
 
-function parseOptions(fields: Map<string, string>): TranscriptionOptions {
+/**
+ * Fields a caller reads beside the options (the OpenAI API's `model`), and its check of them:
+ * run on the fields before the file (`final` false: some may still come) and on all of them once
+ * the body is read. A refusal before the file is answered before any audio moves; one after it
+ * fails the transcription, which then leaves nothing behind.
+ */
+export type FieldCheck = { names: readonly string[]; check: (fields: ReadonlyMap<string, string>, final: boolean) => void };
+
+function parseOptions(fields: Map<string, string>, fieldCheck: FieldCheck | undefined, final: boolean): TranscriptionOptions {
+  fieldCheck?.check(fields, final);
   const parsed = transcriptionOptionsSchema.safeParse(Object.fromEntries(fields));
   if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'Invalid fields.');
   return parsed.data;
@@ -47,7 +56,7 @@ export function checkUploadHeaders(request: Request) {
   return contentType;
 }
 
-export async function receiveUpload(request: Request): Promise<IncomingUpload> {
+export async function receiveUpload(request: Request, { fieldCheck }: { fieldCheck?: FieldCheck } = {}): Promise<IncomingUpload> {
   const contentType = checkUploadHeaders(request);
   if (!request.body) throw badRequest('The request has no body.');
 
@@ -84,7 +93,7 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
   const started = new Promise<{ fileName: string; stream: Readable }>((resolve, reject) => {
     rejectStarted = reject;
     parser.on('field', (name, value, info) => {
-      if (!isAllowedField(name)) return;
+      if (!isAllowedField(name) && !fieldCheck?.names.includes(name)) return;
       if (info.valueTruncated) return fail(badRequest(`The ${name} field is too long.`));
       (fileSeen ? lateFields : leadingFields).set(name, value);
     });
@@ -112,7 +121,7 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
     parser.on('close', () => {
       if (failure) return reject(failure);
       try {
-        resolve({ options: parseOptions(new Map([...leadingFields, ...lateFields])), lateFields: new Set(lateFields.keys()) });
+        resolve({ options: parseOptions(new Map([...leadingFields, ...lateFields]), fieldCheck, true), lateFields: new Set(lateFields.keys()) });
       } catch (error) {
         reject(error);
       }
@@ -131,7 +140,7 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let options: TranscriptionOptions;
   try {
-    options = parseOptions(leadingFields);
+    options = parseOptions(leadingFields, fieldCheck, false);
   } catch (error) {
     return refuse(error);
   }

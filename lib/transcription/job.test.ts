@@ -145,7 +145,7 @@ function uploadOf({ bytes, hold = false, complete = true }: { bytes: number; hol
 
 async function start(upload: IncomingUpload) {
   const user = await createUser({ email: `${crypto.randomUUID()}@example.test`, passwordHash: 'x' });
-  return TranscriptionJob.fromUpload({ id: crypto.randomUUID(), userId: user.id, upload, clientSignal: new AbortController().signal, requestId: crypto.randomUUID() });
+  return TranscriptionJob.fromUpload({ id: crypto.randomUUID(), userId: user.id, upload, source: { kind: 'upload' }, clientSignal: new AbortController().signal, requestId: crypto.randomUUID() });
 }
 
 /** The job's result, or a clear failure when it never settles. */
