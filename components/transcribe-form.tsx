@@ -193,6 +193,7 @@ export function TranscribeForm({
       language,
       prompt,
       directUpload,
+      recorded: localId !== undefined,
       onUploadProgress: setProgress,
       onEvent: (streamed) => {
         if (streamed.type === 'transcript.created') {

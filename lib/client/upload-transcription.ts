@@ -32,6 +32,8 @@ export type UploadTranscriptionInput = {
   onEvent?: (event: TranscriptEvent) => void;
   /** Send the file to the Blob store first, then ask the server to transcribe it there. */
   directUpload?: DirectUpload;
+  /** A recording made in the app rather than a chosen file: the history says which. */
+  recorded?: boolean;
 };
 
 /** The request to POST /api/transcriptions, whichever way the audio travels. */
@@ -63,7 +65,7 @@ export function uploadTranscription(input: UploadTranscriptionInput): { done: Pr
       if (aborted) return { status: 'aborted', id: undefined };
       if ('status' in request) return request;
       xhr = new XMLHttpRequest();
-      return send(xhr, support, request, input.onEvent);
+      return send(xhr, support, request, input.onEvent, input.recorded ? '/api/transcriptions?source=recording' : '/api/transcriptions');
     },
     (): UploadOutcome => (aborted ? { status: 'aborted', id: undefined } : { status: 'failed', id: undefined, error: lostBeforeUpload }),
   );
@@ -125,6 +127,7 @@ function send(
   { createSseTextReader, parseTranscriptEvent }: Awaited<ReturnType<typeof preloadUploadSupport>>,
   { body, contentType, onUploadProgress }: TranscriptionRequest,
   onEvent: UploadTranscriptionInput['onEvent'],
+  url: string,
 ): Promise<UploadOutcome> {
   let id: string | undefined;
   let final: UploadOutcome | undefined;
@@ -167,7 +170,7 @@ function send(
     xhr.onabort = () => resolve(final ?? { status: 'aborted', id });
   });
 
-  xhr.open('POST', '/api/transcriptions');
+  xhr.open('POST', url);
   xhr.setRequestHeader('Accept', 'text/event-stream');
   if (contentType) xhr.setRequestHeader('Content-Type', contentType);
   xhr.send(body);

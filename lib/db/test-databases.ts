@@ -49,6 +49,7 @@ const loadModules = async () => ({
   ...(await import('./auth-attempts')),
   ...(await import('./oauth-identities')),
   ...(await import('./rate-limits')),
+  ...(await import('./api-keys')),
   ...(await import('@/lib/quota/transcription')),
 });
 

@@ -164,7 +164,7 @@ describe('TranscriptionJob', () => {
     audio.store = storeThatRefuses();
     answer = readsAllThenAnswers('Hello there.');
     const job = await start(uploadOf({ bytes: 2 * MB }));
-    await expect(settled(job)).resolves.toEqual({ ok: true, text: 'Hello there.' });
+    await expect(settled(job)).resolves.toMatchObject({ ok: true, text: 'Hello there.' });
     expect(await rowOf(job)).toMatchObject({ status: 'done', text: 'Hello there.', audio_bytes: 0, audio_key: null });
   });
 
@@ -173,7 +173,7 @@ describe('TranscriptionJob', () => {
     audio.store = store;
     answer = answersInFullEarly('Early.');
     const job = await start(uploadOf({ bytes: 16 * MB }));
-    await expect(settled(job)).resolves.toEqual({ ok: true, text: 'Early.' });
+    await expect(settled(job)).resolves.toMatchObject({ ok: true, text: 'Early.' });
     expect(store.saved.get(job.id)?.byteLength).toBe(16 * MB);
     expect(await rowOf(job)).toMatchObject({ status: 'done', audio_bytes: 16 * MB });
   });
@@ -191,7 +191,7 @@ describe('TranscriptionJob', () => {
     audio.store = storeThatFailsAtTheEnd();
     answer = readsAllThenAnswers('Kept text.');
     const job = await start(uploadOf({ bytes: MB }));
-    await expect(settled(job)).resolves.toEqual({ ok: true, text: 'Kept text.' });
+    await expect(settled(job)).resolves.toEqual({ ok: true, text: 'Kept text.', usage: { type: 'duration', seconds: 1 } });
     expect(await rowOf(job)).toMatchObject({ status: 'done', text: 'Kept text.', audio_key: null, audio_bytes: 0 });
   });
 
