@@ -6,7 +6,7 @@ import { offeredModels, openAIFieldCheck, servedModel } from './openai-api';
 /** The refusal as a client would receive it (status and body), or undefined when accepted. */
 const refusal = (fields: Record<string, string>, final = true) => {
   try {
-    openAIFieldCheck.refusal(new Map(Object.entries(fields)), final);
+    openAIFieldCheck.check(new Map(Object.entries(fields)), final);
     return undefined;
   } catch (error) {
     const openAI = toOpenAIError(error);
