@@ -164,6 +164,19 @@ describe('route(): personal API keys', () => {
     expect(await openAIBody(response)).toEqual({ message: 'Too many at once.', type: 'requests', param: null, code: 'rate_limit_exceeded' });
   });
 
+  it('lets an SDK read a refusal of a declared body up to 64 MB (Node drains it); cuts larger or undeclared ones off', async () => {
+    const refusing = route({ auth: 'api-key', body: 'own' }, () => {
+      throw new AppError('payload_too_large:transcription', 'Too large.');
+    });
+    const upload = (headers: Record<string, string>) =>
+      refusing(streamed('POST', chunked(1024).body, { authorization: `Bearer ${KNOWN_KEY}`, ...headers }), params);
+    const drained = await upload({ 'content-length': String(26 * 1024 * 1024) });
+    expect(drained.status).toBe(413);
+    expect(drained.headers.get('connection')).toBeNull();
+    expect((await upload({ 'content-length': String(65 * 1024 * 1024) })).headers.get('connection')).toBe('close');
+    expect((await upload({})).headers.get('connection')).toBe('close');
+  });
+
   it('lets a key authenticate nothing but api-key routes', async () => {
     signedIn = undefined;
     const sessionRoute = route({ auth: 'session' }, () => new Response('secret'));

@@ -42,6 +42,14 @@ export type RouteOptions<A extends RouteAuth> = {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
+ * The most of a refused body an `api-key` route still lets Node read and discard instead of
+ * closing the connection. OpenAI's SDKs send the whole file before they read an answer; a
+ * connection closed under them is reset with the answer unread, and they would report a
+ * connection error instead of the 413. Bodies declared larger, or not declared, are cut off.
+ */
+const API_DRAINED_BODY_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
  * What every route handler does before its own work, in one place (dub's `withWorkspace`): the
  * origin check for state-changing methods, authentication, the body cap, and one answer shape
  * for every error, `{ error: { code, message } }` (OpenAI's envelope on `api-key` routes).
@@ -67,10 +75,15 @@ export function route<A extends RouteAuth>(options: RouteOptions<A>, handler: (c
     } catch (error) {
       const failure = routeError(error, request);
       const response = options.auth === 'api-key' ? toOpenAIError(failure).toResponse() : failure.toResponse();
-      if (!bodyRead) response.headers.set('Connection', 'close');
+      if (!bodyRead && !drainsRefusedBody(options.auth, request)) response.headers.set('Connection', 'close');
       return response;
     }
   };
+}
+
+function drainsRefusedBody(auth: RouteAuth, request: Request) {
+  const declared = declaredContentLength(request.headers);
+  return auth === 'api-key' && declared !== undefined && declared <= API_DRAINED_BODY_MAX_BYTES;
 }
 
 async function authenticate(auth: RouteAuth, request: Request): Promise<{ userId: string } | AuthenticatedApiKey | object> {
