@@ -37,6 +37,11 @@ const nextConfig: NextConfig = {
         headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'; sandbox" }],
       },
       {
+        // The OpenAI-compatible API answers JSON and SSE like /api.
+        source: '/v1/:path*',
+        headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'; sandbox" }],
+      },
+      {
         source: '/s/:token',
         headers: [
           { key: 'Referrer-Policy', value: 'no-referrer' },

@@ -39,8 +39,8 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      // share-target receives audio by POST: like API routes, it must not be buffered here.
-      source: '/((?!api/|share-target|_next/static|_next/image|icon.svg|favicon.ico).*)',
+      // share-target and /v1 receive audio by POST: like API routes, they must not be buffered here.
+      source: '/((?!api/|v1/|share-target|_next/static|_next/image|icon.svg|favicon.ico).*)',
       missing: [{ type: 'header', key: 'next-router-prefetch' }],
     },
   ],

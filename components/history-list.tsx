@@ -24,13 +24,27 @@ const STATUS_OPTIONS = [
   ['cancelled', 'Cancelled'],
 ] as const;
 
+const SOURCE_OPTIONS = [
+  ['', 'Any source'],
+  ['upload', 'Uploaded file'],
+  ['recording', 'Recording'],
+  ['api', 'API'],
+] as const;
+
+/** Uploads are the usual case and get no label. */
+function sourceLabel(source: HistoryItem['source']) {
+  if (source.kind === 'api') return `API · ${source.keyName}`;
+  return source.kind === 'recording' ? 'Recording' : null;
+}
+
 export function HistoryList({ initialFilter }: { initialFilter: HistoryFilter }) {
   const [search, setSearch] = useState(initialFilter.q ?? '');
   const [debouncedSearch, setDebouncedSearch] = useState(search);
   const [status, setStatus] = useState(initialFilter.status ?? '');
+  const [source, setSource] = useState(initialFilter.source ?? '');
   const [from, setFrom] = useState(initialFilter.from ?? '');
   const [to, setTo] = useState(initialFilter.to ?? '');
-  const filter = useMemo(() => ({ q: debouncedSearch, status, from, to }), [debouncedSearch, status, from, to]);
+  const filter = useMemo(() => ({ q: debouncedSearch, status, source, from, to }), [debouncedSearch, status, source, from, to]);
   const filtered = historyFilterQuery(filter) !== '';
 
   useEffect(() => {
@@ -76,6 +90,7 @@ export function HistoryList({ initialFilter }: { initialFilter: HistoryFilter })
     setSearch('');
     setDebouncedSearch('');
     setStatus('');
+    setSource('');
     setFrom('');
     setTo('');
   }
@@ -138,13 +153,25 @@ export function HistoryList({ initialFilter }: { initialFilter: HistoryFilter })
             className={inputClasses}
           />
         </div>
-        <div className="grid grid-cols-2 gap-2 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end">
-          <div className="col-span-2 sm:col-span-1">
+        <div className="grid grid-cols-2 gap-2 sm:grid-cols-[1fr_1fr_1fr_1fr_auto] sm:items-end">
+          <div className="min-w-0">
             <label htmlFor="history-status" className={labelClasses}>
               Status
             </label>
             <select id="history-status" value={status} onChange={(event) => setStatus(event.target.value)} className={`${inputClasses} mt-1`}>
               {STATUS_OPTIONS.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="min-w-0">
+            <label htmlFor="history-source" className={labelClasses}>
+              Source
+            </label>
+            <select id="history-source" value={source} onChange={(event) => setSource(event.target.value)} className={`${inputClasses} mt-1`}>
+              {SOURCE_OPTIONS.map(([value, label]) => (
                 <option key={value} value={value}>
                   {label}
                 </option>
@@ -339,6 +366,7 @@ function HistoryRow({
 }) {
   const [renaming, setRenaming] = useState(false);
   const length = formatLength(item);
+  const origin = sourceLabel(item.source);
   const detail = item.status === 'failed' ? item.errorMessage : item.preview;
 
   return (
@@ -365,6 +393,7 @@ function HistoryRow({
         <p className="text-xs text-neutral-500 dark:text-neutral-400">
           <time dateTime={item.createdAt}>{formatRelativeDate(item.createdAt)}</time>
           {length ? <span> · {length}</span> : null}
+          {origin ? <span className="break-words"> · {origin}</span> : null}
           {item.editedAt ? <span> · Edited</span> : null}
         </p>
         {item.snippet ? (

@@ -1,7 +1,19 @@
-import type { ShareLink, Transcript, TranscriptPart, TranscriptPartStatus, TranscriptStatus, TranscriptVersion } from '@/lib/db/schema';
+import type { ApiKey, ShareLink, Transcript, TranscriptPart, TranscriptPartStatus, TranscriptStatus, TranscriptVersion } from '@/lib/db/schema';
 
 // Every API object made from database rows is made here: the owner's transcript, a row of the
 // history, a share link. Pages that render server-side use the same functions as the API.
+
+/**
+ * Where a transcript's audio came from: a file chosen in the browser, a recording made in the
+ * app, or the `/v1` API with a personal key (its id, and its name as it was: the key may since have
+ * been revoked or others named alike).
+ */
+export type TranscriptSource = { kind: 'upload' } | { kind: 'recording' } | { kind: 'api'; keyId: string | null; keyName: string };
+
+export function toTranscriptSource(row: Pick<Transcript, 'source' | 'api_key_id' | 'api_key_name'>): TranscriptSource {
+  if (row.source === 'api') return { kind: 'api', keyId: row.api_key_id, keyName: row.api_key_name ?? '' };
+  return { kind: row.source === 'recording' ? 'recording' : 'upload' };
+}
 
 /** What the upstream reported it used, whichever way it counts. */
 export type TranscriptUsage = { inputTokens?: number; outputTokens?: number; totalTokens?: number; seconds?: number };
@@ -31,6 +43,7 @@ export type TranscriptDetails = {
   versions: TranscriptVersionDetails[];
   /** Empty unless the audio was long enough to be transcribed in parts. */
   parts: TranscriptPartDetails[];
+  source: TranscriptSource;
 };
 
 const numberOrUndefined = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
@@ -85,6 +98,7 @@ export function toTranscriptDetails({
     error: transcript.error_code ? { code: transcript.error_code, message: transcript.error_message ?? '' } : null,
     versions: versions.map((version) => ({ id: version.id, text: version.text, language: version.language, prompt: version.prompt, replacedAt: version.created_at })),
     parts: parts.map((part) => ({ index: part.part_index + 1, startSeconds: part.start_seconds, durationSeconds: part.duration_seconds, status: part.status, text: part.text })),
+    source: toTranscriptSource(transcript),
   };
 }
 
@@ -102,10 +116,14 @@ export type HistoryItem = {
   /** With a search: the title and a snippet of the text, matches marked (see `splitMarked`). */
   titleMarked: string | null;
   snippet: string | null;
+  source: TranscriptSource;
 };
 
 export function toHistoryItem(
-  row: Pick<Transcript, 'id' | 'title' | 'status' | 'created_at' | 'edited_at' | 'audio_bytes' | 'duration_seconds' | 'error_message'> & {
+  row: Pick<
+    Transcript,
+    'id' | 'title' | 'status' | 'created_at' | 'edited_at' | 'audio_bytes' | 'duration_seconds' | 'error_message' | 'source' | 'api_key_id' | 'api_key_name'
+  > & {
     text_start: string;
     titleMarked: string | null;
     snippet: string | null;
@@ -123,6 +141,7 @@ export function toHistoryItem(
     preview: row.text_start.split('\n')[0]?.slice(0, 200) ?? '',
     snippet: row.snippet,
     errorMessage: row.error_message,
+    source: toTranscriptSource(row),
   };
 }
 
@@ -150,4 +169,11 @@ export function toShareLinkDetails(link: Pick<ShareLink, 'id' | 'name' | 'create
     lastViewedAt: link.last_viewed_at,
     viewCount: link.view_count,
   };
+}
+
+/** One personal API key as its owner sees it: never the key, which is shown once, at creation. */
+export type ApiKeyDetails = { id: string; name: string; displayed: string; createdAt: string; lastUsedAt: string | null; calls: number };
+
+export function toApiKeyDetails(key: Pick<ApiKey, 'id' | 'name' | 'displayed' | 'created_at' | 'last_used_at' | 'call_count'>): ApiKeyDetails {
+  return { id: key.id, name: key.name, displayed: key.displayed, createdAt: key.created_at, lastUsedAt: key.last_used_at, calls: Number(key.call_count) };
 }

@@ -11,6 +11,7 @@ import { type AppInstance, startAppInstance } from '../support/app-instance';
 import { PROJECT_ROOT } from '../support/constants';
 import { type FakeUpstream, type RecordedRequest, startFakeUpstream } from '../support/fake-upstream';
 import { registerAccount } from '../support/test';
+import { createApiKey } from '../support/api-keys';
 
 // Every figure is measured side by side in one run: the app against the fake upstream directly
 // (or against a naive buffering proxy), on loopback, with `next start` of a production build.
@@ -471,4 +472,36 @@ test('9. Lighthouse mobile performance of the main and the share page', async ()
   for (const [page, score] of Object.entries(scores)) {
     rows.push({ metric: `Lighthouse 12.8.2 mobile performance: ${page}`, value: String(score), target: '≥ 95', met: score >= 95, note: 'Debian Chromium, simulated throttling' });
   }
+});
+
+// ── The OpenAI-compatible /v1 API beside the browser path (issue 12) ─────────────────────────
+// Both go through the same start of a transcription; these rows show they cost the same.
+
+const apiUpload = (apiKey: string, prompt: string, bytes: number, extra: { baseUrl?: string } = {}) =>
+  upload({
+    url: `${extra.baseUrl ?? app.baseUrl}/v1/audio/transcriptions`,
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body: multipart([{ name: 'model', value: 'whisper-1' }, { name: 'stream', value: 'true' }, { name: 'prompt', value: prompt }, { name: 'file', filename: 'a.mp3', data: fakeAudio(bytes) }]),
+  });
+
+test('10. /v1 API beside the browser path: time to first delta (1 MB), RSS growth (20 × 20 MB)', async ({ browser }) => {
+  const { key } = await createApiKey(cookie, 'bench', app.baseUrl);
+  const viaBrowser: number[] = [];
+  const viaApi: number[] = [];
+  for (let run = 0; run < 30; run++) {
+    const b = await appUpload('fake:delay=0', MB);
+    viaBrowser.push((b.deltaAt[0] ?? Number.NaN) - b.startedAt);
+    const a = await apiUpload(key, 'fake:delay=0', MB);
+    viaApi.push((a.deltaAt[0] ?? Number.NaN) - a.startedAt);
+  }
+  rows.push({ metric: 'TTFD p50 /v1 API ÷ browser path (1 MB)', value: ratioRow(quantile(viaApi, 0.5), quantile(viaBrowser, 0.5)), target: 'reported (≈ 1)', met: null });
+
+  const fresh = await startBenchApp(browser, 'bench-rss-api', FRESH_APP_PORT);
+  const freshKey = (await createApiKey(fresh.cookie, 'bench', fresh.instance.baseUrl)).key;
+  const apiGrowth = await peakRssGrowth(fresh.instance.pid, () =>
+    Promise.all(Array.from({ length: 20 }, () => apiUpload(freshKey, 'fake:delay=0 fake:text=ok', 20 * MB, { baseUrl: fresh.instance.baseUrl }))),
+  );
+  await fresh.instance.stop();
+  raw.api = { timeToFirstDelta: { viaBrowser, viaApi }, rss: apiGrowth };
+  rows.push({ metric: 'RSS growth, 20 × 20 MB concurrent: /v1 API', value: `${apiGrowth.growthMb.toFixed(0)} MB`, target: '≤ 60 MB', met: apiGrowth.growthMb <= 60 });
 });

@@ -4,14 +4,14 @@ export type { HistoryItem };
 
 export const HISTORY_PAGE_SIZE = 20;
 
-export type HistoryFilter = { q?: string; status?: string; from?: string; to?: string };
+export type HistoryFilter = { q?: string; status?: string; source?: string; from?: string; to?: string };
 
 export type HistoryPage = { items: HistoryItem[]; nextCursor: string | null };
 
 /** The query string of a filter, without empty fields: the same filter always gives the same key. */
 export function historyFilterQuery(filter: HistoryFilter) {
   const params = new URLSearchParams();
-  for (const name of ['q', 'status', 'from', 'to'] as const) {
+  for (const name of ['q', 'status', 'source', 'from', 'to'] as const) {
     const value = filter[name]?.trim();
     if (value) params.set(name, value);
   }

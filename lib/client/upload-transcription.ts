@@ -37,6 +37,8 @@ export type UploadTranscriptionInput = {
   resumable?: { settings: ResumableUploadSettings; fingerprint: string };
   /** A resumable upload already complete (a recording uploaded while it was made): only ask the server to transcribe it. */
   resumableUploadId?: string;
+  /** A recording made in the app rather than a chosen file: the history says which. */
+  recorded?: boolean;
 };
 
 /** The request to POST /api/transcriptions, whichever way the audio travels. */
@@ -74,7 +76,7 @@ export function uploadTranscription(input: UploadTranscriptionInput): { done: Pr
       if (aborted) return { status: 'aborted', id: undefined };
       if ('status' in request) return request;
       xhr = new XMLHttpRequest();
-      return send(xhr, support, request, input.onEvent);
+      return send(xhr, support, request, input.onEvent, input.recorded ? '/api/transcriptions?source=recording' : '/api/transcriptions');
     },
     (): UploadOutcome => (aborted ? { status: 'aborted', id: undefined } : { status: 'failed', id: undefined, error: lostBeforeUpload }),
   );
@@ -168,6 +170,7 @@ function send(
   { createSseTextReader, parseTranscriptEvent }: Awaited<ReturnType<typeof preloadUploadSupport>>,
   { body, contentType, onUploadProgress }: TranscriptionRequest,
   onEvent: UploadTranscriptionInput['onEvent'],
+  url: string,
 ): Promise<UploadOutcome> {
   let id: string | undefined;
   let final: UploadOutcome | undefined;
@@ -210,7 +213,7 @@ function send(
     xhr.onabort = () => resolve(final ?? { status: 'aborted', id });
   });
 
-  xhr.open('POST', '/api/transcriptions');
+  xhr.open('POST', url);
   xhr.setRequestHeader('Accept', 'text/event-stream');
   if (contentType) xhr.setRequestHeader('Content-Type', contentType);
   xhr.send(body);

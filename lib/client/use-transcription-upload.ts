@@ -78,6 +78,7 @@ export function useTranscriptionUpload({
       language,
       prompt,
       directUpload,
+      recorded: recordingId !== undefined,
       onUploadProgress: (fraction) => dispatch({ type: 'upload.progress', fraction }),
       onEvent: (event) => {
         if (event.type === 'transcript.created') {

@@ -253,6 +253,33 @@ export const migrations: Record<string, Migration> = {
     async down(db: Kysely<unknown>) {
       await sql`drop table resumable_upload_chunks`.execute(db);
       await sql`drop table resumable_uploads`.execute(db);
+      },
+    },
+  // Personal keys for the OpenAI-compatible /v1 API (only hashes), and where each transcript came
+  // from: earlier transcripts were all browser uploads.
+  '0011_api_keys': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('user_id', 'text', (column) => column.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('name', 'text', (column) => column.notNull())
+        .addColumn('key_hash', 'text', (column) => column.notNull().unique())
+        .addColumn('displayed', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('last_used_at', 'text')
+        .addColumn('call_count', 'integer', (column) => column.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('api_keys_user').on('api_keys').columns(['user_id', 'created_at']).execute();
+      await db.schema.alterTable('transcripts').addColumn('source', 'text', (column) => column.notNull().defaultTo('upload')).execute();
+      await db.schema.alterTable('transcripts').addColumn('api_key_id', 'text').execute();
+      await db.schema.alterTable('transcripts').addColumn('api_key_name', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('transcripts').dropColumn('api_key_name').execute();
+      await db.schema.alterTable('transcripts').dropColumn('api_key_id').execute();
+      await db.schema.alterTable('transcripts').dropColumn('source').execute();
+      await sql`drop table api_keys`.execute(db);
     },
   },
 };

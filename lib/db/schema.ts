@@ -2,6 +2,8 @@ import type { Generated, Insertable, Selectable } from 'kysely';
 
 export type TranscriptStatus = 'transcribing' | 'done' | 'failed' | 'cancelled';
 
+export type TranscriptSourceKind = 'upload' | 'recording' | 'api';
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -38,6 +40,11 @@ export interface TranscriptsTable {
   lease_owner: string | null;
   /** When another instance may take the transcription over (ISO); renewed by the owner's heartbeat. */
   lease_expires_at: string | null;
+  /** Where the audio came from: `upload`, `recording` (made in the app) or `api` (a personal key). */
+  source: Generated<TranscriptSourceKind>;
+  /** For `api`: the key's id and its name as it was then; both stay when the key is revoked. */
+  api_key_id: string | null;
+  api_key_name: string | null;
 }
 
 /** A text the transcript had before it was transcribed again. */
@@ -156,6 +163,20 @@ export interface ResumableUploadChunksTable {
   storage_key: string;
 }
 
+/** A personal key for the OpenAI-compatible `/v1` API; only its hash is stored. */
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 (hex) of the whole key. */
+  key_hash: string;
+  /** The key's first characters, to tell keys apart. */
+  displayed: string;
+  created_at: string;
+  last_used_at: string | null;
+  call_count: number;
+}
+
 export interface Database {
   users: UsersTable;
   transcripts: TranscriptsTable;
@@ -168,6 +189,7 @@ export interface Database {
   auth_attempts: AuthAttemptsTable;
   resumable_uploads: ResumableUploadsTable;
   resumable_upload_chunks: ResumableUploadChunksTable;
+  api_keys: ApiKeysTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -177,3 +199,4 @@ export type ShareLink = Selectable<ShareLinksTable>;
 export type TranscriptVersion = Selectable<TranscriptVersionsTable>;
 export type OAuthIdentity = Selectable<OAuthIdentitiesTable>;
 export type TranscriptPart = Selectable<TranscriptPartsTable>;
+export type ApiKey = Selectable<ApiKeysTable>;

@@ -51,6 +51,7 @@ const loadModules = async () => ({
   ...(await import('./oauth-identities')),
   ...(await import('./rate-limits')),
   ...(await import('./resumable-uploads')),
+  ...(await import('./api-keys')),
   ...(await import('@/lib/quota/transcription')),
 });
 

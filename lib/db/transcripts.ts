@@ -8,7 +8,7 @@ import { getDb } from './connection';
 import { dialectOf } from './dialect';
 import { now, run } from './run';
 import { markMatches } from '@/lib/search-marks';
-import type { Database, NewTranscript, Transcript, TranscriptStatus, TranscriptVersion } from './schema';
+import type { Database, NewTranscript, Transcript, TranscriptSourceKind, TranscriptStatus, TranscriptVersion } from './schema';
 
 /**
  * Runs a write of a transcript's title or text and, in the same transaction, indexes what it
@@ -283,6 +283,7 @@ export type TranscriptCursor = { createdAt: string; id: string };
 
 export type TranscriptFilter = {
   status?: TranscriptStatus;
+  source?: TranscriptSourceKind;
   /** ISO timestamps: created at or after `from`, before `to`. */
   from?: string;
   to?: string;
@@ -301,11 +302,12 @@ export function getTranscriptsByUserId({ userId, cursor, limit, filter = {} }: {
     if (filter.search && !matches) return { items: [], nextCursor: null };
     let query = db
       .selectFrom('transcripts')
-      .select(['id', 'title', 'status', 'created_at', 'audio_bytes', 'duration_seconds', 'error_message', 'edited_at'])
+      .select(['id', 'title', 'status', 'created_at', 'audio_bytes', 'duration_seconds', 'error_message', 'edited_at', 'source', 'api_key_id', 'api_key_name'])
       .select((eb) => eb.fn('substr', ['text', eb.val(1), eb.val(300)]).$castTo<string>().as('text_start'))
       .where('user_id', '=', userId);
     if (matches) query = query.where(matches);
     if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.source) query = query.where('source', '=', filter.source);
     if (filter.from) query = query.where('created_at', '>=', filter.from);
     if (filter.to) query = query.where('created_at', '<', filter.to);
     if (cursor) {

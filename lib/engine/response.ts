@@ -1,7 +1,8 @@
 import 'server-only';
 
 import { log } from '@/lib/log';
-import { asEngineError, EngineError } from './errors';
+import { OpenAIError } from '@/lib/http/openai-error';
+import { asEngineError } from './errors';
 import type { EngineResult } from './transcribe';
 
 /** While queued or recognising a long silence, a comment line keeps idle connections open. */
@@ -73,7 +74,7 @@ export function engineEventStream({
 }
 
 export function logFailure(requestId: string, error: unknown) {
-  if (error instanceof EngineError) {
+  if (error instanceof OpenAIError) {
     log.warn('engine.rejected', { requestId, status: error.status, code: error.details.code });
   } else {
     log.error('engine.failed', { requestId, cause: error instanceof Error ? error.message : String(error) });

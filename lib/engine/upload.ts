@@ -8,7 +8,8 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { SNIFF_BYTES } from '@/lib/audio/format';
-import { EngineError, engineErrors } from './errors';
+import { OpenAIError } from '@/lib/http/openai-error';
+import { engineErrors } from './errors';
 
 /** The upstream's limit for a whole request; the engine applies it to the file. */
 export const MAX_ENGINE_FILE_BYTES = 26_214_400;
@@ -49,7 +50,7 @@ export async function receiveEngineUpload(request: Request, requestId: string, s
   signal.addEventListener('abort', onAbort, { once: true });
 
   const fields: Record<string, string> = {};
-  let failure: EngineError | undefined;
+  let failure: OpenAIError | undefined;
   let spooled: Promise<SpooledFile> | undefined;
   parser.on('field', (name, value, info) => {
     if (info.valueTruncated) failure ??= engineErrors.invalidField(name, `The ${name} field is too long.`);
@@ -64,7 +65,7 @@ export async function receiveEngineUpload(request: Request, requestId: string, s
     // A file that cannot be written stops the parse instead of stalling it; a file over the limit
     // is not (the rest of the body is drained, so the client reads the 413).
     spooled.catch((error: unknown) => {
-      if (!(error instanceof EngineError)) stop.abort(error);
+      if (!(error instanceof OpenAIError)) stop.abort(error);
     });
   });
 
@@ -72,7 +73,7 @@ export async function receiveEngineUpload(request: Request, requestId: string, s
     const body = Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>);
     await pipeline(body, parser, { signal: stop.signal }).catch((error: unknown) => {
       if (stop.signal.aborted) throw stop.signal.reason;
-      throw error instanceof EngineError ? error : engineErrors.malformed();
+      throw error instanceof OpenAIError ? error : engineErrors.malformed();
     });
     const file = await spooled;
     if (failure) throw failure;

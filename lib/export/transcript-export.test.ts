@@ -20,6 +20,7 @@ const transcript: TranscriptDetails = {
   error: null,
   versions: [],
   parts: [],
+  source: { kind: 'upload' },
 };
 
 describe('exportTranscript', () => {

@@ -3,11 +3,18 @@ import { z } from 'zod';
 
 vi.mock('@/app/(auth)/auth', () => ({ getSignedInUserId: vi.fn(async () => signedIn) }));
 let signedIn: string | undefined;
+// The key's lookup in the database; the key's own parsing is tested in lib/api-key.test.ts.
+vi.mock('@/lib/db/api-keys', () => ({
+  recordApiKeyUse: vi.fn(async ({ keyHash }: { keyHash: string }) => (keyHash === knownKeyHash ? { id: 'key-1', user_id: 'user-9', name: 'Shortcut' } : undefined)),
+}));
+const KNOWN_KEY = `vb_${'a'.repeat(43)}`;
+let knownKeyHash = '';
 
 const { NextRequest } = await import('next/server');
 const { route } = await import('./route');
 const { MAX_BODY_BYTES, parseJsonBody } = await import('./body');
 const { AppError } = await import('@/lib/errors');
+knownKeyHash = (await import('@/lib/api-key')).hashApiKey(KNOWN_KEY);
 
 const params = { params: Promise.resolve({}) };
 const URL_ = 'http://app.test/api/thing';
@@ -122,5 +129,59 @@ describe('route(): origin, session, errors', () => {
     expect(line).not.toContain('secret transcript text');
     expect(line).not.toContain('A'.repeat(43));
     logged.mockRestore();
+  });
+});
+
+describe('route(): personal API keys', () => {
+  const keyed = route({ auth: 'api-key' }, ({ userId, apiKey }) => Response.json({ userId, apiKey }));
+  const withAuthorization = (authorization?: string) => new NextRequest('http://app.test/v1/models', { headers: authorization ? { authorization } : {} });
+  const openAIBody = async (response: Response) => ((await response.json()) as { error: Record<string, unknown> }).error;
+
+  it('passes the key’s user and the key (id, name) to the handler', async () => {
+    signedIn = 'someone-else';
+    const response = await keyed(withAuthorization(`Bearer ${KNOWN_KEY}`), params);
+    expect(await response.json()).toEqual({ userId: 'user-9', apiKey: { id: 'key-1', name: 'Shortcut' } });
+  });
+
+  it('answers a missing, malformed or unknown key with OpenAI’s 401, and never a session instead', async () => {
+    signedIn = 'user-1';
+    for (const authorization of [undefined, 'Bearer sk-proj-123', `Bearer vb_${'b'.repeat(43)}`, `Basic ${KNOWN_KEY}`]) {
+      const response = await keyed(withAuthorization(authorization), params);
+      expect(response.status).toBe(401);
+      const error = await openAIBody(response);
+      expect(error).toMatchObject({ type: 'invalid_request_error', param: null, message: expect.any(String) });
+      expect(error.code).toBe(authorization?.startsWith('Bearer') ? 'invalid_api_key' : null);
+    }
+  });
+
+  it('answers every other error in OpenAI’s envelope too, with Retry-After on a 429', async () => {
+    const limited = route({ auth: 'api-key' }, () => {
+      throw new AppError('rate_limit:concurrency', 'Too many at once.', { retryAfterSeconds: 7 });
+    });
+    const response = await limited(withAuthorization(`Bearer ${KNOWN_KEY}`), params);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect(await openAIBody(response)).toEqual({ message: 'Too many at once.', type: 'requests', param: null, code: 'rate_limit_exceeded' });
+  });
+
+  it('lets an SDK read a refusal of a declared body up to 64 MB (Node drains it); cuts larger or undeclared ones off', async () => {
+    const refusing = route({ auth: 'api-key', body: 'own' }, () => {
+      throw new AppError('payload_too_large:transcription', 'Too large.');
+    });
+    const upload = (headers: Record<string, string>) =>
+      refusing(streamed('POST', chunked(1024).body, { authorization: `Bearer ${KNOWN_KEY}`, ...headers }), params);
+    const drained = await upload({ 'content-length': String(26 * 1024 * 1024) });
+    expect(drained.status).toBe(413);
+    expect(drained.headers.get('connection')).toBeNull();
+    expect((await upload({ 'content-length': String(65 * 1024 * 1024) })).headers.get('connection')).toBe('close');
+    expect((await upload({})).headers.get('connection')).toBe('close');
+  });
+
+  it('lets a key authenticate nothing but api-key routes', async () => {
+    signedIn = undefined;
+    const sessionRoute = route({ auth: 'session' }, () => new Response('secret'));
+    const refused = await sessionRoute(new NextRequest(URL_, { headers: { authorization: `Bearer ${KNOWN_KEY}` } }), params);
+    expect(refused.status).toBe(401);
+    expect((await errorBody(refused)).code).toBe('unauthorized:auth');
   });
 });

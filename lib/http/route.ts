@@ -2,23 +2,32 @@ import 'server-only';
 
 import { unstable_rethrow } from 'next/navigation';
 import { NextRequest } from 'next/server';
+import type { AuthenticatedApiKey } from '@/lib/api-key';
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { crossOriginError } from '@/lib/same-origin';
 import { MAX_BODY_BYTES, readCappedBody, tooLarge, declaredContentLength } from './body';
+import { toOpenAIError } from './openai-error';
 
 /**
  * Who may call a route: a signed-in user (`session`); anyone (`public`: share links, health,
- * Auth.js's own endpoints); or the built-in engine's client, which the handler authenticates by
- * the engine's bearer key itself, answering in the OpenAI error shape (`engine-key`).
+ * Auth.js's own endpoints); the built-in engine's client, which the handler authenticates by
+ * the engine's bearer key itself, answering in the OpenAI error shape (`engine-key`); or a
+ * personal API key, `Authorization: Bearer vb_…` (`api-key`: the OpenAI-compatible `/v1` API,
+ * whose every error, the wrapper's own included, is answered in OpenAI's shape). A key
+ * authenticates only `api-key` routes, a session cookie never one.
  */
-export type RouteAuth = 'session' | 'public' | 'engine-key';
+export type RouteAuth = 'session' | 'public' | 'engine-key' | 'api-key';
 
 /** Dynamic segments as Next passes them; handlers validate the ones they use. */
 export type RouteParams = Record<string, string | string[] | undefined>;
 
 type BaseContext = { request: NextRequest; params: RouteParams };
-export type RouteContext<A extends RouteAuth> = A extends 'session' ? BaseContext & { userId: string } : BaseContext;
+export type RouteContext<A extends RouteAuth> = A extends 'session'
+  ? BaseContext & { userId: string }
+  : A extends 'api-key'
+    ? BaseContext & AuthenticatedApiKey
+    : BaseContext;
 
 export type RouteOptions<A extends RouteAuth> = {
   auth: A;
@@ -33,10 +42,18 @@ export type RouteOptions<A extends RouteAuth> = {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
+ * The most of a refused body an `api-key` route still lets Node read and discard instead of
+ * closing the connection. OpenAI's SDKs send the whole file before they read an answer; a
+ * connection closed under them is reset with the answer unread, and they would report a
+ * connection error instead of the 413. Bodies declared larger, or not declared, are cut off.
+ */
+const API_DRAINED_BODY_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
  * What every route handler does before its own work, in one place (dub's `withWorkspace`): the
  * origin check for state-changing methods, authentication, the body cap, and one answer shape
- * for every error, `{ error: { code, message } }`. Unexpected errors are logged without user
- * content and answered with a generic 500.
+ * for every error, `{ error: { code, message } }` (OpenAI's envelope on `api-key` routes).
+ * Unexpected errors are logged without user content and answered with a generic 500.
  */
 export function route<A extends RouteAuth>(options: RouteOptions<A>, handler: (context: RouteContext<A>) => Response | Promise<Response>) {
   return async function handle(request: NextRequest, { params }: { params: Promise<RouteParams> }): Promise<Response> {
@@ -48,19 +65,34 @@ export function route<A extends RouteAuth>(options: RouteOptions<A>, handler: (c
         const crossOrigin = crossOriginError(request);
         if (crossOrigin) throw crossOrigin;
       }
-      const userId = options.auth === 'session' ? await signedInUserId() : undefined;
+      const identity = await authenticate(options.auth, request);
       let capped = request;
       if (options.body !== 'own') {
         capped = await withCappedBody(request, options.body ?? MAX_BODY_BYTES);
         bodyRead = true;
       }
-      return await handler({ request: capped, params: await params, ...(userId ? { userId } : {}) } as RouteContext<A>);
+      return await handler({ request: capped, params: await params, ...identity } as RouteContext<A>);
     } catch (error) {
-      const response = errorResponse(error, request);
-      if (!bodyRead) response.headers.set('Connection', 'close');
+      const failure = routeError(error, request);
+      const response = options.auth === 'api-key' ? toOpenAIError(failure).toResponse() : failure.toResponse();
+      if (!bodyRead && !drainsRefusedBody(options.auth, request)) response.headers.set('Connection', 'close');
       return response;
     }
   };
+}
+
+function drainsRefusedBody(auth: RouteAuth, request: Request) {
+  const declared = declaredContentLength(request.headers);
+  return auth === 'api-key' && declared !== undefined && declared <= API_DRAINED_BODY_MAX_BYTES;
+}
+
+async function authenticate(auth: RouteAuth, request: Request): Promise<{ userId: string } | AuthenticatedApiKey | object> {
+  if (auth === 'session') return { userId: await signedInUserId() };
+  if (auth === 'api-key') {
+    const { authenticateApiKey } = await import('@/lib/api-key');
+    return authenticateApiKey(request.headers.get('authorization'));
+  }
+  return {};
 }
 
 async function signedInUserId() {
@@ -88,13 +120,14 @@ async function withCappedBody(request: NextRequest, maxBytes: number) {
   return new NextRequest(request.url, { method: request.method, headers, body: body.byteLength > 0 ? body : null, signal: request.signal });
 }
 
-function errorResponse(error: unknown, request: Request) {
+/** The error a failure is answered with; unexpected ones are logged and become a generic 500. */
+function routeError(error: unknown, request: Request): AppError {
   // Next's own control flow (redirect(), notFound()) passes through.
   unstable_rethrow(error);
-  if (isAppError(error)) return error.toResponse();
-  if (request.signal.aborted) return new AppError('cancelled:request', 'The request was cancelled.').toResponse();
+  if (isAppError(error)) return error;
+  if (request.signal.aborted) return new AppError('cancelled:request', 'The request was cancelled.');
   log.error('route.unexpected', { method: request.method, path: pathForLog(request.url), ...describeForLog(error) });
-  return new AppError('internal:server').toResponse();
+  return new AppError('internal:server');
 }
 
 /** The path without secrets: share tokens (43 characters) and anything as long are left out. */

@@ -44,10 +44,36 @@ export function declaredAudioSeconds(headers: Headers): number | undefined {
   return parsed.data;
 }
 
-function parseOptions(fields: Map<string, string>): TranscriptionOptions {
+/**
+ * Fields a caller reads beside the options (the OpenAI API's `model`), and its check of them:
+ * run on the fields before the file (`final` false: some may still come) and on all of them once
+ * the body is read. A refusal before the file is answered before any audio moves; one after it
+ * fails the transcription, which then leaves nothing behind.
+ */
+export type FieldCheck = { names: readonly string[]; check: (fields: ReadonlyMap<string, string>, final: boolean) => void };
+
+function parseOptions(fields: Map<string, string>, fieldCheck: FieldCheck | undefined, final: boolean): TranscriptionOptions {
+  fieldCheck?.check(fields, final);
   const parsed = transcriptionOptionsSchema.safeParse(Object.fromEntries(fields));
   if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'Invalid fields.');
   return parsed.data;
+}
+
+/** `longAudio`: whether a file past the upstream's limit may come, to be split into parts (the `/v1` API keeps OpenAI's 25 MB). */
+export type UploadLimits = { longAudio?: boolean };
+
+/** What the headers alone can refuse: a wrong content type, a declared size over the limit. */
+export function checkUploadHeaders(request: Request, { longAudio = true }: UploadLimits = {}) {
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
+    throw new AppError('unsupported_media_type:transcription', 'Send the audio as multipart/form-data with a "file" field.');
+  }
+  const declaredLength = Number(request.headers.get('content-length') ?? Number.NaN);
+  const maxUploadBytes = longAudio ? getConfig().maxUploadBytes : MAX_AUDIO_BYTES;
+  if (declaredLength > maxUploadBytes + ENVELOPE_ALLOWANCE_BYTES) throw tooLarge(maxUploadBytes);
+  // Without a Content-Length the upload streams to the upstream whole, within its limit.
+  const long = declaredLength > MAX_AUDIO_BYTES + ENVELOPE_ALLOWANCE_BYTES;
+  return { contentType, long, fileLimit: long ? maxUploadBytes : MAX_AUDIO_BYTES };
 }
 
 /**
@@ -55,22 +81,8 @@ function parseOptions(fields: Map<string, string>): TranscriptionOptions {
  * first bytes prove an accepted audio container. Nothing is buffered beyond those bytes; the
  * caller's pace of reading `audio` is the pace at which the client's socket is read.
  */
-/** What the headers alone can refuse: a wrong content type, a declared size over the limit. */
-export function checkUploadHeaders(request: Request) {
-  const contentType = request.headers.get('content-type') ?? '';
-  if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
-    throw new AppError('unsupported_media_type:transcription', 'Send the audio as multipart/form-data with a "file" field.');
-  }
-  const declaredLength = Number(request.headers.get('content-length') ?? Number.NaN);
-  const { maxUploadBytes } = getConfig();
-  if (declaredLength > maxUploadBytes + ENVELOPE_ALLOWANCE_BYTES) throw tooLarge(maxUploadBytes);
-  // Without a Content-Length the upload streams to the upstream whole, within its limit.
-  const long = declaredLength > MAX_AUDIO_BYTES + ENVELOPE_ALLOWANCE_BYTES;
-  return { contentType, long, fileLimit: long ? maxUploadBytes : MAX_AUDIO_BYTES };
-}
-
-export async function receiveUpload(request: Request): Promise<IncomingUpload> {
-  const { contentType, long, fileLimit } = checkUploadHeaders(request);
+export async function receiveUpload(request: Request, { fieldCheck, longAudio }: { fieldCheck?: FieldCheck } & UploadLimits = {}): Promise<IncomingUpload> {
+  const { contentType, long, fileLimit } = checkUploadHeaders(request, { longAudio });
   if (!request.body) throw badRequest('The request has no body.');
 
   let parser: busboy.Busboy;
@@ -106,7 +118,7 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
   const started = new Promise<{ fileName: string; stream: Readable }>((resolve, reject) => {
     rejectStarted = reject;
     parser.on('field', (name, value, info) => {
-      if (!isAllowedField(name)) return;
+      if (!isAllowedField(name) && !fieldCheck?.names.includes(name)) return;
       if (info.valueTruncated) return fail(badRequest(`The ${name} field is too long.`));
       (fileSeen ? lateFields : leadingFields).set(name, value);
     });
@@ -134,7 +146,7 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
     parser.on('close', () => {
       if (failure) return reject(failure);
       try {
-        resolve({ options: parseOptions(new Map([...leadingFields, ...lateFields])), lateFields: new Set(lateFields.keys()) });
+        resolve({ options: parseOptions(new Map([...leadingFields, ...lateFields]), fieldCheck, true), lateFields: new Set(lateFields.keys()) });
       } catch (error) {
         reject(error);
       }
@@ -153,7 +165,7 @@ export async function receiveUpload(request: Request): Promise<IncomingUpload> {
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let options: TranscriptionOptions;
   try {
-    options = parseOptions(leadingFields);
+    options = parseOptions(leadingFields, fieldCheck, false);
   } catch (error) {
     return refuse(error);
   }

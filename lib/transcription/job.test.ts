@@ -146,7 +146,7 @@ function uploadOf({ bytes, hold = false, complete = true }: { bytes: number; hol
 
 async function start(upload: IncomingUpload) {
   const user = await createUser({ email: `${crypto.randomUUID()}@example.test`, passwordHash: 'x' });
-  return TranscriptionJob.fromUpload({ id: crypto.randomUUID(), userId: user.id, upload, clientSignal: new AbortController().signal, requestId: crypto.randomUUID() });
+  return TranscriptionJob.fromUpload({ id: crypto.randomUUID(), userId: user.id, upload, source: { kind: 'upload' }, clientSignal: new AbortController().signal, requestId: crypto.randomUUID() });
 }
 
 /** The job's result, or a clear failure when it never settles. */
@@ -165,7 +165,7 @@ describe('TranscriptionJob', () => {
     audio.store = storeThatRefuses();
     answer = readsAllThenAnswers('Hello there.');
     const job = await start(uploadOf({ bytes: 2 * MB }));
-    await expect(settled(job)).resolves.toEqual({ ok: true, text: 'Hello there.' });
+    await expect(settled(job)).resolves.toMatchObject({ ok: true, text: 'Hello there.' });
     expect(await rowOf(job)).toMatchObject({ status: 'done', text: 'Hello there.', audio_bytes: 0, audio_key: null });
   });
 
@@ -174,7 +174,7 @@ describe('TranscriptionJob', () => {
     audio.store = store;
     answer = answersInFullEarly('Early.');
     const job = await start(uploadOf({ bytes: 16 * MB }));
-    await expect(settled(job)).resolves.toEqual({ ok: true, text: 'Early.' });
+    await expect(settled(job)).resolves.toMatchObject({ ok: true, text: 'Early.' });
     expect(store.saved.get(job.id)?.byteLength).toBe(16 * MB);
     expect(await rowOf(job)).toMatchObject({ status: 'done', audio_bytes: 16 * MB });
   });
@@ -192,7 +192,7 @@ describe('TranscriptionJob', () => {
     audio.store = storeThatFailsAtTheEnd();
     answer = readsAllThenAnswers('Kept text.');
     const job = await start(uploadOf({ bytes: MB }));
-    await expect(settled(job)).resolves.toEqual({ ok: true, text: 'Kept text.' });
+    await expect(settled(job)).resolves.toEqual({ ok: true, text: 'Kept text.', usage: { type: 'duration', seconds: 1 } });
     expect(await rowOf(job)).toMatchObject({ status: 'done', text: 'Kept text.', audio_key: null, audio_bytes: 0 });
   });
 

@@ -19,6 +19,7 @@ import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
+import type { TranscriptSource } from '@/lib/transcript-details';
 import type { StoredUpload } from './blob-source';
 import { deltaPieces, type TranscriptEvent } from './events';
 import type { IncomingUpload } from './incoming';
@@ -35,7 +36,7 @@ const REMOTE_CANCEL_TIMEOUT_MS = 5000;
 const REMOTE_CANCEL_REPEAT_MS = 500;
 const AUDIO_KEPT = 'Your audio is kept; try again.';
 
-export type JobResult = { ok: true; text: string } | { ok: false; error: AppError };
+export type JobResult = { ok: true; text: string; usage: unknown } | { ok: false; error: AppError };
 
 type Listener = (event: TranscriptEvent) => void;
 
@@ -63,10 +64,25 @@ function titleFrom(fileName: string) {
   return stem.slice(0, 120) || `Recording ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
 }
 
-function newTranscriptRow({ id, userId, upload, audioBytes }: { id: string; userId: string; upload: Pick<IncomingUpload, 'fileName' | 'format' | 'options'>; audioBytes: number }) {
+function newTranscriptRow({
+  id,
+  userId,
+  upload,
+  audioBytes,
+  source,
+}: {
+  id: string;
+  userId: string;
+  upload: Pick<IncomingUpload, 'fileName' | 'format' | 'options'>;
+  audioBytes: number;
+  source: TranscriptSource;
+}) {
   return {
     id,
     user_id: userId,
+    source: source.kind,
+    api_key_id: source.kind === 'api' ? source.keyId : null,
+    api_key_name: source.kind === 'api' ? source.keyName : null,
     title: titleFrom(upload.fileName),
     file_name: titleFrom(upload.fileName),
     language: upload.options.language ?? null,
@@ -200,23 +216,38 @@ export class TranscriptionJob {
     );
   }
 
-  /** Starts a transcription of an upload that is still arriving; `id` is its quota slot's, so that the upload's bytes count toward the daily audio. */
-  static async fromUpload({ id, userId, upload, clientSignal, requestId }: { id: string; userId: string; upload: IncomingUpload; clientSignal: AbortSignal; requestId: string }) {
-    await createTranscript(newTranscriptRow({ id, userId, upload, audioBytes: 0 }));
-    return new TranscriptionJob({ id, userId, requestId, run: (job) => job.runUpload(upload, clientSignal) });
-  }
-
-  /** Like fromUpload, for a file past the upstream's limit: stored and split while it arrives, then sent a part at a time. */
-  static async fromLongUpload({ id, userId, upload, clientSignal, requestId, declaredSeconds }: { id: string; userId: string; upload: IncomingUpload; clientSignal: AbortSignal; requestId: string; declaredSeconds: number | undefined }) {
-    await createTranscript(newTranscriptRow({ id, userId, upload, audioBytes: 0 }));
+  /**
+   * Starts a transcription of an upload that is still arriving; `id` is its quota slot's, so that
+   * the upload's bytes count toward the daily audio. A long upload (past the upstream's limit) is
+   * stored and split while it arrives, then sent a part at a time; `declaredSeconds` is the
+   * duration its client stated.
+   */
+  static async fromUpload({
+    id,
+    userId,
+    upload,
+    source,
+    clientSignal,
+    requestId,
+    declaredSeconds,
+  }: {
+    id: string;
+    userId: string;
+    upload: IncomingUpload;
+    source: TranscriptSource;
+    clientSignal: AbortSignal;
+    requestId: string;
+    declaredSeconds?: number;
+  }) {
+    await createTranscript(newTranscriptRow({ id, userId, upload, audioBytes: 0, source }));
     return new TranscriptionJob({ id, userId, requestId, run: (job) => job.runUpload(upload, clientSignal, declaredSeconds) });
   }
 
   /** Transcribes, as a new transcript, a file that the browser uploaded to the store itself. */
-  static async fromStoredUpload({ id, userId, upload, requestId }: { id: string; userId: string; upload: StoredUpload; requestId: string }) {
+  static async fromStoredUpload({ id, userId, upload, source, requestId }: { id: string; userId: string; upload: StoredUpload; source: TranscriptSource; requestId: string }) {
     await upload.adopt(id);
     try {
-      await createTranscript(newTranscriptRow({ id, userId, upload, audioBytes: upload.bytes }));
+      await createTranscript(newTranscriptRow({ id, userId, upload, audioBytes: upload.bytes, source }));
       // The whole file is there already: it counts toward the daily audio at once.
       await updateTranscriptProgress({ id, userId, text: '', audioBytes: upload.bytes });
     } catch (error) {
@@ -567,7 +598,7 @@ export class TranscriptionJob {
       return this.fail(error);
     }
     await this.leave({ type: 'transcript.text.done', text, ...(this.usage ? { usage: this.usage } : {}) });
-    return { ok: true, text };
+    return { ok: true, text, usage: this.usage };
   }
 
   private async fail(cause: unknown): Promise<JobResult> {

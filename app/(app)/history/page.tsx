@@ -14,7 +14,7 @@ export default async function HistoryPage({ searchParams }: PageProps<'/history'
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">History</h1>
-      <HistoryList initialFilter={{ q: first(params.q), status: first(params.status), from: first(params.from), to: first(params.to) }} />
+      <HistoryList initialFilter={{ q: first(params.q), status: first(params.status), source: first(params.source), from: first(params.from), to: first(params.to) }} />
     </div>
   );
 }

@@ -3,8 +3,12 @@ import { redirect } from 'next/navigation';
 import { enabledOAuthProviders, getSignedInUserId } from '@/app/(auth)/auth';
 import { deletionPhraseFor } from '@/lib/auth/delete-account';
 import { oauthProviderNames } from '@/lib/auth/provider-identity';
+import { getApiKeysByUserId } from '@/lib/db/api-keys';
 import { getOAuthIdentitiesByUserId, isPlaceholderEmail } from '@/lib/db/oauth-identities';
 import { getUserById } from '@/lib/db/users';
+import { toApiKeyDetails } from '@/lib/transcript-details';
+import { MAX_API_KEY_NAME_LENGTH } from '../api/keys/schema';
+import { ApiKeys } from './api-keys';
 import { DeleteAccountForm } from './delete-account-form';
 import { PasswordForm } from './password-form';
 import { SettingsSection } from './settings-section';
@@ -18,7 +22,7 @@ export default async function SettingsPage({ searchParams }: PageProps<'/setting
   const userId = await getSignedInUserId();
   const user = userId ? await getUserById({ userId }) : undefined;
   if (!user) redirect('/sign-in?callbackUrl=%2Fsettings');
-  const identities = await getOAuthIdentitiesByUserId({ userId: user.id });
+  const [identities, apiKeys] = await Promise.all([getOAuthIdentitiesByUserId({ userId: user.id }), getApiKeysByUserId({ userId: user.id })]);
   const rawParams = await searchParams;
   const params = Object.fromEntries(['provider', 'connected', 'disconnected', 'link_error'].map((key) => [key, first(rawParams[key])]));
   const hasPassword = Boolean(user.password_hash);
@@ -44,6 +48,13 @@ export default async function SettingsPage({ searchParams }: PageProps<'/setting
           <PasswordForm hasPassword={hasPassword} />
         </SettingsSection>
       ) : null}
+
+      <SettingsSection
+        title="API keys"
+        description="Transcribe from scripts, shortcuts and apps with any OpenAI client: give it a key and this server's /v1 address. What they transcribe lands in your history."
+      >
+        <ApiKeys initialKeys={apiKeys.map(toApiKeyDetails)} maxNameLength={MAX_API_KEY_NAME_LENGTH} />
+      </SettingsSection>
 
       <SettingsSection title="Delete account" description="Removes your account and everything in it.">
         <DeleteAccountForm hasPassword={hasPassword} phrase={deletionPhraseFor(user)} />

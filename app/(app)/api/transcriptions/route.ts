@@ -1,23 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { after } from 'next/server';
 import { getAudioStore } from '@/lib/audio-store';
 import { takeRateLimitHit } from '@/lib/db/rate-limits';
 import { deleteTranscriptsByIds, getTranscriptsByUserId } from '@/lib/db/transcripts';
 import { getConfig } from '@/lib/env';
-import { isTranscriptionConfigured } from '@/lib/engine/target';
-import { AppError, isAppError } from '@/lib/errors';
-import { declaredContentLength, parseJsonBody } from '@/lib/http/body';
+import { AppError } from '@/lib/errors';
+import { parseJsonBody } from '@/lib/http/body';
 import { route } from '@/lib/http/route';
-import { log } from '@/lib/log';
-import { reserveTranscription, type TranscriptionSlot } from '@/lib/quota/transcription';
-import { isStoredUploadRequest, receiveStoredUpload } from '@/lib/transcription/blob-source';
-import { checkUploadHeaders, declaredAudioSeconds, receiveUpload } from '@/lib/transcription/incoming';
-import { requestCancel, TranscriptionJob } from '@/lib/transcription/job';
-import type { TranscriptionOptions } from '@/lib/transcription/options';
-import { logTranscriptionRequest, settleWhenFinished } from '@/lib/transcription/request-log';
+import { requestCancel } from '@/lib/transcription/job';
 import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
+import { startTranscription } from '@/lib/transcription/start';
 import { toHistoryItem } from '@/lib/transcript-details';
-import { bulkDeleteSchema, encodeCursor, listFilterSchema, listQuerySchema, toTranscriptFilter } from './schema';
+import { bulkDeleteSchema, encodeCursor, listFilterSchema, listQuerySchema, toTranscriptFilter, uploadSourceSchema } from './schema';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -26,67 +18,22 @@ export const maxDuration = 800;
 
 /**
  * Transcribes an uploaded file, streaming the audio to the upstream while it arrives; or, as JSON,
- * a file that the browser uploaded to the Blob store itself. The body is read here under the
- * upload's own cap (receiveUpload, receiveStoredUpload); every refusal closes the connection (see
- * the wrapper), sparing the server the rest of a body it will not read.
+ * a file that the browser uploaded to the Blob store itself (see startTranscription). `?source=`
+ * says whether the audio is a file or a recording made in the app.
  */
 export const POST = route({ auth: 'session', body: 'own' }, async ({ request, userId }) => {
-  if (!isTranscriptionConfigured()) throw new AppError('unavailable:transcription');
+  const query = uploadSourceSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!query.success) throw new AppError('bad_request:api', query.error.issues[0]?.message);
+  const { job, options } = await startTranscription({ request, userId, source: { kind: query.data.source }, acceptStoredUpload: true, longAudio: true });
 
-  const requestId = randomUUID();
-  const startedAt = Date.now();
-  let declaredBytes = declaredContentLength(request.headers);
-
-  let slot: TranscriptionSlot | undefined;
-  let job: TranscriptionJob | undefined;
-  try {
-    let complete: Promise<{ options: TranscriptionOptions }>;
-    if (isStoredUploadRequest(request)) {
-      // The browser uploaded the file to the Blob store itself and names it here.
-      const stored = await receiveStoredUpload(request, userId);
-      declaredBytes = stored.bytes;
-      try {
-        slot = await reserveTranscription({ userId, declaredBytes });
-        job = await TranscriptionJob.fromStoredUpload({ id: slot.id, userId, upload: stored, requestId });
-      } catch (error) {
-        await stored.discard().catch(() => undefined);
-        throw error;
-      }
-      complete = Promise.resolve(stored);
-    } else {
-      // Refusals that need no database come first: an oversize upload is answered at once.
-      const { long } = checkUploadHeaders(request);
-      // Long audio may state its duration, so that a file past the daily allowance is refused before it uploads.
-      const declaredSeconds = long ? declaredAudioSeconds(request.headers) : undefined;
-      slot = await reserveTranscription({ userId, declaredBytes, declaredSeconds });
-      const upload = await receiveUpload(request);
-      const started = { id: slot.id, userId, upload, clientSignal: request.signal, requestId };
-      job = await (upload.long ? TranscriptionJob.fromLongUpload({ ...started, declaredSeconds }) : TranscriptionJob.fromUpload(started));
-      complete = upload.complete;
-    }
-    // The slot and the request's log line end with the transcription, whoever is still listening.
-    after(settleWhenFinished(job, { release: slot.release, requestId, userId, startedAt, declaredBytes }));
-    await job.ready;
-    // Fields may follow the file (the OpenAI SDK sends them last): answer with all of them known.
-    const { options } = await complete;
-
-    if (options.stream) {
-      return new Response(eventStreamOf(job), { headers: SSE_HEADERS });
-    }
-    const result = await job.finished;
-    if (!result.ok) return result.error.toResponse({ id: job.id });
-    return options.response_format === 'text'
-      ? new Response(result.text, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
-      : Response.json({ id: job.id, text: result.text });
-  } catch (error) {
-    const appError = isAppError(error) ? error : new AppError('internal:transcription', undefined, { cause: error });
-    if (!isAppError(error)) log.error('transcription.route', { requestId, cause: error instanceof Error ? error.message : String(error) });
-    if (!job) {
-      slot?.release();
-      logTranscriptionRequest({ requestId, userId, startedAt, declaredBytes, status: appError.status, code: appError.code });
-    }
-    throw appError;
+  if (options.stream) {
+    return new Response(eventStreamOf(job), { headers: SSE_HEADERS });
   }
+  const result = await job.finished;
+  if (!result.ok) return result.error.toResponse({ id: job.id });
+  return options.response_format === 'text'
+    ? new Response(result.text, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+    : Response.json({ id: job.id, text: result.text });
 });
 
 /** The signed-in user's transcripts, newest first, a page at a time; optionally searched and filtered. */

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { transcriptIdSchema } from '@/lib/owned-transcript';
 
+const TRANSCRIPT_SOURCES = ['upload', 'recording', 'api'] as const;
+
+/** Where a browser upload says its audio came from (`?source=`); the API's own route sets `api`. */
+export const uploadSourceSchema = z.object({ source: z.enum(['upload', 'recording']).default('upload') });
+
 export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z
@@ -27,17 +32,19 @@ const isoDay = z.iso.date();
 export const listFilterSchema = z.object({
   q: z.string().trim().max(200).optional(),
   status: z.enum(['done', 'failed', 'transcribing', 'cancelled']).optional().or(z.literal('').transform(() => undefined)),
+  source: z.enum(TRANSCRIPT_SOURCES).optional().or(z.literal('').transform(() => undefined)),
   /** Calendar days (YYYY-MM-DD) in UTC, both included. */
   from: isoDay.optional().or(z.literal('').transform(() => undefined)),
   to: isoDay.optional().or(z.literal('').transform(() => undefined)),
 });
 
 /** The filter for the query layer: `to` includes its whole day. */
-export function toTranscriptFilter({ q, status, from, to }: z.infer<typeof listFilterSchema>) {
+export function toTranscriptFilter({ q, status, source, from, to }: z.infer<typeof listFilterSchema>) {
   const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString();
   return {
     search: q || undefined,
     status,
+    source,
     from: from ? `${from}T00:00:00.000Z` : undefined,
     to: to ? dayAfter(to) : undefined,
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sniffAudioFormat } from '@/lib/audio/format';
-import { EngineError, engineErrors } from '@/lib/engine/errors';
+import { engineErrors } from '@/lib/engine/errors';
+import { OpenAIError } from '@/lib/http/openai-error';
 import { engineUserOf } from '@/lib/engine/fairness';
 import { bearerMatches } from '@/lib/engine/key';
 import { getEngineQueue } from '@/lib/engine/queue-instance';
@@ -103,5 +104,5 @@ export const POST = route({ auth: 'engine-key', body: 'own' }, async ({ request 
 function failure(error: unknown, requestId: string, headers: Record<string, string>, signal: AbortSignal) {
   if (signal.aborted) log.info('engine.aborted', { requestId });
   else logFailure(requestId, error);
-  return (error instanceof EngineError ? error : engineErrors.recognizerFailed()).toResponse(headers);
+  return (error instanceof OpenAIError ? error : engineErrors.recognizerFailed()).toResponse(headers);
 }
