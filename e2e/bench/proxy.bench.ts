@@ -344,8 +344,7 @@ test('4. server RSS growth, 20 × 20 MB at once: app vs naive formData() proxy',
   const fresh = await startBenchApp(browser, 'bench-rss', FRESH_APP_PORT);
   const appGrowth = await peakRssGrowth(fresh.instance.pid, () =>
     concurrent(() => appUpload('fake:delay=0 fake:text=ok', 20 * MB, { cookie: fresh.cookie, baseUrl: fresh.instance.baseUrl })),
-  );
-  await fresh.instance.stop();
+  ).finally(() => fresh.instance.stop());
 
   const naive = await startComparisonServer('naive-server.mjs', NAIVE_PORT);
   const naiveGrowth = await peakRssGrowth(naive.pid ?? 0, () =>
