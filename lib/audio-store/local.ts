@@ -24,9 +24,18 @@ export function createLocalAudioStore(directory: string): AudioStore {
     }
   }
 
+  // Once per store, not per upload: even for a folder that exists, mkdir costs the upload path a
+  // trip through the thread pool (0.8 ms of main-thread time per upload in a profile).
+  let created: Promise<unknown> | undefined;
+  const createDirectory = () =>
+    (created ??= mkdir(directory, { recursive: true }).catch((error: unknown) => {
+      created = undefined;
+      throw error;
+    }));
+
   return {
     async put(key, body) {
-      await mkdir(directory, { recursive: true });
+      await createDirectory();
       const finalPath = fileFor(key);
       const partialPath = `${finalPath}.part`;
       // Node's own backpressure end to end: the source waits while the file's buffer is full, and
