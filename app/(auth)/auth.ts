@@ -1,4 +1,5 @@
 import { Auth, setEnvDefaults as setAuthEnvDefaults } from '@auth/core';
+import { headers } from 'next/headers';
 import type { NextRequest } from 'next/server';
 import NextAuth, { type Account, CredentialsSignin, type NextAuthConfig, type Profile, type User } from 'next-auth';
 import { getToken } from 'next-auth/jwt';
@@ -9,6 +10,7 @@ import { credentialsSchema, safeCallbackUrl } from '@/lib/auth/credentials';
 import { LINK_INTENT_COOKIE, readLinkIntent } from '@/lib/auth/link-intent';
 import { hashPassword, needsRehash, spendPasswordCheckTime, verifyPassword } from '@/lib/auth/password';
 import { oauthProviderSchema, readProviderIdentity } from '@/lib/auth/provider-identity';
+import { sessionUserIdFromCookies, usesSecureCookies } from '@/lib/auth/session-token';
 import { recordSignInSuccess, takeSignInAttempt } from '@/lib/auth/sign-in-limit';
 import { clientIpFrom } from '@/lib/client-address';
 import { linkOAuthIdentity, type OAuthProvider, signInWithOAuthIdentity } from '@/lib/db/oauth-identities';
@@ -146,7 +148,7 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
 // routes go through `handlers` below, which pass the request (the OAuth callback reads the link
 // note from it).
 const nextAuth = NextAuth((request) => buildConfig(request));
-export const { auth, signIn, signOut } = nextAuth;
+export const { signIn, signOut } = nextAuth;
 
 /**
  * The URL the browser used, built the way next-auth's server actions build theirs (`signIn` from
@@ -181,11 +183,17 @@ export const handlers = { GET: authRoute, POST: authRoute };
 
 /**
  * The signed-in user's id, or undefined. Every route handler, page and action calls this itself.
- * The user must still exist: a deleted account's sessions on other devices end with it.
+ * It reads the session cookie as `auth()` would, without running Auth.js's session endpoint
+ * (lib/auth/session-token.ts). The user must still exist: a deleted account's sessions on other
+ * devices end with it, on every instance at once, so this asks the database each time.
  */
 export async function getSignedInUserId(): Promise<string | undefined> {
-  const session = await auth();
-  const userId = session?.user?.id;
+  const requestHeaders = await headers();
+  const userId = await sessionUserIdFromCookies({
+    cookieHeader: requestHeaders.get('cookie'),
+    secure: usesSecureCookies({ authUrl: process.env.AUTH_URL ?? process.env.NEXTAUTH_URL, forwardedProto: requestHeaders.get('x-forwarded-proto') }),
+    secret: getAuthSecret(),
+  });
   if (!userId) return undefined;
   return (await userExists({ userId })) ? userId : undefined;
 }

@@ -8,6 +8,8 @@ export default defineConfig({
   fullyParallel: false,
   retries: 0,
   timeout: 600_000,
+  // Signing up hashes a password at OWASP's scrypt cost: seconds on a busy machine.
+  expect: { timeout: 30_000 },
   reporter: [['list']],
   use: {
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { BlobNotFoundError, copy, del, head } from '@vercel/blob';
 import { z } from 'zod';
 import type { AudioStore, ByteRange, DirectUploads } from './types';
@@ -85,7 +86,7 @@ export function createBlobAudioStore({ token, apiUrl, readBaseUrl }: BlobStoreCo
   return {
     async put(key, body) {
       let bytes = 0;
-      const counted = body.pipeThrough(
+      const counted = (body instanceof Readable ? (Readable.toWeb(body) as ReadableStream<Uint8Array>) : body).pipeThrough(
         new TransformStream<Uint8Array, Uint8Array>({
           transform(chunk, controller) {
             bytes += chunk.byteLength;

@@ -1,9 +1,9 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { once } from 'node:events';
 import { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { AudioStore, ByteRange } from './types';
 
 const safeKey = /^[A-Za-z0-9_-]{8,128}$/;
@@ -24,32 +24,31 @@ export function createLocalAudioStore(directory: string): AudioStore {
     }
   }
 
+  // Once per store, not per upload: even for a folder that exists, mkdir costs the upload path a
+  // trip through the thread pool (0.8 ms of main-thread time per upload in a profile).
+  let created: Promise<unknown> | undefined;
+  const createDirectory = () =>
+    (created ??= mkdir(directory, { recursive: true }).catch((error: unknown) => {
+      created = undefined;
+      throw error;
+    }));
+
   return {
     async put(key, body) {
-      await mkdir(directory, { recursive: true });
+      await createDirectory();
       const finalPath = fileFor(key);
       const partialPath = `${finalPath}.part`;
-      // The next chunk may wait here while one is on its way to disk; beyond that the upload waits
-      // for the disk, so memory per upload stays bounded. (Not pipeTo(Writable.toWeb(…)): that
-      // adapter counts its queue in chunks, 16,384 of them, and would hold a whole upload.)
+      // Node's own backpressure end to end: the source waits while the file's buffer is full, and
+      // chunks that arrive during a write go to disk together in the next one (writev).
       const file = createWriteStream(partialPath, { mode: 0o600, highWaterMark: WRITE_BUFFER_BYTES });
-      const written = finished(file);
-      written.catch(() => undefined);
-      let bytes = 0;
       try {
-        for await (const chunk of body) {
-          bytes += chunk.byteLength;
-          if (!file.write(chunk)) await Promise.race([once(file, 'drain'), written]);
-        }
-        file.end();
-        await written;
+        await pipeline(body instanceof Readable ? body : Readable.fromWeb(body as NodeReadableStream<Uint8Array>), file);
         await rename(partialPath, finalPath);
       } catch (error) {
-        file.destroy();
         await rm(partialPath, { force: true });
         throw error;
       }
-      return { bytes };
+      return { bytes: file.bytesWritten };
     },
 
     async get(key, range?: ByteRange) {

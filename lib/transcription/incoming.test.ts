@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MAX_AUDIO_BYTES } from '@/lib/audio/format';
 import { declaredAudioSeconds, receiveUpload } from './incoming';
@@ -25,8 +26,8 @@ function multipartRequest(parts: ({ name: string; value: string } | { name: stri
   } as RequestInit);
 }
 
-async function drain(stream: ReadableStream<Uint8Array>) {
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+async function drain(stream: Readable) {
+  return new Uint8Array(Buffer.concat(await stream.toArray()));
 }
 
 describe('declaredAudioSeconds', () => {

@@ -17,8 +17,11 @@ export type IncomingUpload = {
   format: AudioFormat;
   /** Options from the fields that came before the file. */
   options: TranscriptionOptions;
-  /** The file's bytes as they arrive; errors with 413 past the size limit. */
-  audio: ReadableStream<Uint8Array>;
+  /**
+   * The file's bytes as they arrive (busboy's own stream, read at the reader's pace); errors with
+   * 413 past the size limit. Destroying it stops the upload.
+   */
+  audio: Readable;
   /** Once the whole request is read: the options from every field, including those after the file. */
   complete: Promise<{ options: TranscriptionOptions; lateFields: ReadonlySet<string> }>;
   /** Larger than the upstream takes in one request (by Content-Length): transcribed in parts. */
@@ -162,54 +165,57 @@ export async function receiveUpload(request: Request, { fieldCheck, longAudio }:
     throw error;
   };
   const { fileName, stream } = await started.catch(refuse);
-  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let options: TranscriptionOptions;
   try {
     options = parseOptions(leadingFields, fieldCheck, false);
   } catch (error) {
     return refuse(error);
   }
-  const head = await readHead(chunks).catch(refuse);
+  const { head, audio } = await readHead(stream).catch(refuse);
   if (head.byteLength === 0) refuse(badRequest('The file is empty.'));
   const format = sniffAudioFormat(head);
   if (!format) {
     stream.destroy();
     return refuse(new AppError('unsupported_media_type:transcription', 'This file is not audio we can transcribe. Use MP3, MP4, M4A, WAV, WebM or Ogg.'));
   }
-
-  let headSent = false;
-  const audio = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        if (!headSent) {
-          headSent = true;
-          controller.enqueue(head);
-          return;
-        }
-        const next = await chunks.next().catch((error: unknown) => {
-          throw failure ?? error;
-        });
-        if (failure) throw failure;
-        if (next.done) controller.close();
-        else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
-      },
-      cancel(reason) {
-        fail(reason instanceof AppError ? reason : new AppError('cancelled:upload', 'The upload was stopped.'));
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  // A reader that stops early (a cancel, a failed job) stops the upload as a refusal would.
+  audio.once('close', () => {
+    if (!audio.readableEnded) fail(audio.errored instanceof AppError ? audio.errored : new AppError('cancelled:upload', 'The upload was stopped.'));
+  });
   return { fileName, format, options, audio, complete, long };
 }
 
-async function readHead(chunks: AsyncIterator<Buffer>): Promise<Uint8Array> {
-  const parts: Buffer[] = [];
-  let length = 0;
-  while (length < SNIFF_BYTES) {
-    const next = await chunks.next();
-    if (next.done) break;
-    parts.push(next.value);
-    length += next.value.byteLength;
-  }
-  return new Uint8Array(Buffer.concat(parts));
+/**
+ * The file's first bytes, for sniffing, and the file as a stream from its first byte: the head is
+ * put back at the front of busboy's stream (at once, before that stream can end), or, for a file
+ * shorter than the head, is the whole file.
+ */
+function readHead(stream: Readable): Promise<{ head: Uint8Array; audio: Readable }> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let length = 0;
+    const stop = () => {
+      stream.pause();
+      stream.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      return Buffer.concat(parts);
+    };
+    const onData = (chunk: Buffer) => {
+      parts.push(chunk);
+      length += chunk.byteLength;
+      if (length < SNIFF_BYTES) return;
+      const head = stop();
+      stream.unshift(head);
+      resolve({ head, audio: stream });
+    };
+    const onEnd = () => {
+      const head = stop();
+      resolve({ head, audio: Readable.from([head], { objectMode: false }) });
+    };
+    const onError = (error: unknown) => {
+      stop();
+      reject(error);
+    };
+    const onClose = () => onError(new AppError('cancelled:upload', 'The upload was interrupted before the audio was complete.'));
+    stream.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }

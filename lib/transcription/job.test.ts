@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AudioStore } from '@/lib/audio-store';
@@ -49,12 +50,15 @@ afterAll(() => {
 const MB = 1024 * 1024;
 const SETTLE_MS = 5000;
 
+const readAll = async (body: Readable | ReadableStream<Uint8Array>) =>
+  new Uint8Array(body instanceof Readable ? Buffer.concat(await body.toArray()) : await new Response(body).arrayBuffer());
+
 function memoryStore(): AudioStore & { saved: Map<string, Uint8Array> } {
   const saved = new Map<string, Uint8Array>();
   return {
     saved,
     async put(key, body) {
-      const bytes = new Uint8Array(await new Response(body).arrayBuffer());
+      const bytes = await readAll(body);
       saved.set(key, bytes);
       return { bytes: bytes.byteLength };
     },
@@ -78,7 +82,7 @@ const storeThatRefuses = (): AudioStore => ({ ...memoryStore(), put: () => Promi
 const storeThatFailsAtTheEnd = (): AudioStore => ({
   ...memoryStore(),
   async put(_key, body) {
-    await new Response(body).arrayBuffer();
+    await readAll(body);
     throw new Error('disk full');
   },
 });
@@ -128,18 +132,16 @@ function uploadOf({ bytes, hold = false, complete = true }: { bytes: number; hol
     fileName: 'talk.mp3',
     format: { container: 'mp3', extension: 'mp3', mimeType: 'audio/mpeg' },
     options,
-    audio: new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          if (hold && sent > 0) return new Promise<void>(() => undefined);
-          if (sent >= bytes) return controller.close();
-          const next = chunk.subarray(0, Math.min(chunk.byteLength, bytes - sent));
-          sent += next.byteLength;
-          controller.enqueue(next.slice());
-        },
+    audio: new Readable({
+      highWaterMark: 0,
+      read() {
+        if (hold && sent > 0) return;
+        if (sent >= bytes) return void this.push(null);
+        const next = chunk.subarray(0, Math.min(chunk.byteLength, bytes - sent));
+        sent += next.byteLength;
+        this.push(Buffer.from(next));
       },
-      { highWaterMark: 0 },
-    ),
+    }),
     complete: complete ? Promise.resolve({ options, lateFields: new Set<string>() }) : new Promise(() => undefined),
   };
 }

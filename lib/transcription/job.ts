@@ -1,5 +1,6 @@
 import 'server-only';
 
+import { finished } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_AUDIO_BYTES, type AudioFormat } from '@/lib/audio/format';
 import { getAudioStore } from '@/lib/audio-store';
@@ -25,7 +26,7 @@ import { deltaPieces, type TranscriptEvent } from './events';
 import type { IncomingUpload } from './incoming';
 import { instanceId, keepLease } from './lease';
 import { transcribeInParts } from './parts';
-import { abortable, createPushStream } from './push-stream';
+import { abortable, createFeed, webStreamOf } from './push-stream';
 import { openTranscription, retryDelayMs, type UpstreamOptions } from './upstream';
 import { queuePositionOf } from './upstream-events';
 
@@ -326,7 +327,11 @@ export class TranscriptionJob {
 
   /** Any sign of life (audio in, events out) postpones the idle timeout. */
   private touch() {
-    clearTimeout(this.idleTimer);
+    // Called for every chunk of audio: restarting the timer allocates nothing. (A cleared timer stays cleared.)
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
     const { idleTimeoutMs } = getConfig().transcription;
     this.idleTimer = setTimeout(() => {
       this.abortController.abort(new AppError('timeout:upstream', `The transcription stalled: nothing arrived for too long. ${AUDIO_KEPT}`));
@@ -392,8 +397,8 @@ export class TranscriptionJob {
     clientSignal.addEventListener('abort', onClientGone, { once: true });
     if (clientSignal.aborted) onClientGone();
 
-    const storeFeed = createPushStream();
-    const upstreamFeed = createPushStream();
+    const storeFeed = createFeed(upload.audio);
+    const upstreamFeed = createFeed(upload.audio);
     // A store that gives up must not hold the upload back: the upstream may still succeed.
     const stored = getAudioStore()
       .put(this.id, storeFeed.stream)
@@ -411,7 +416,7 @@ export class TranscriptionJob {
 
     const transcription = upload.long
       ? transcribeInParts(this.partsHost(), {
-          input: upstreamFeed.stream,
+          input: webStreamOf(upstreamFeed.stream),
           container: upload.format.container,
           declaredSeconds,
           options: () => latest,
@@ -419,7 +424,7 @@ export class TranscriptionJob {
       : this.transcribe(upload.format, async (attempt, previousError) => {
           if (attempt === 1) {
             return {
-              audio: upstreamFeed.stream,
+              audio: webStreamOf(upstreamFeed.stream),
               options: upload.options,
               lateOptions: () => upload.complete.then(({ options, lateFields }) => pick(options, lateFields)),
               abandon: upstreamFeed.abandon,
@@ -443,32 +448,21 @@ export class TranscriptionJob {
     return transcription;
   }
 
-  private async ingest(
-    upload: IncomingUpload,
-    storeFeed: ReturnType<typeof createPushStream>,
-    upstreamFeed: ReturnType<typeof createPushStream>,
-    stored: Promise<{ bytes: number } | undefined>,
-  ) {
-    const reader = upload.audio.getReader();
+  private async ingest(upload: IncomingUpload, storeFeed: ReturnType<typeof createFeed>, upstreamFeed: ReturnType<typeof createFeed>, stored: Promise<{ bytes: number } | undefined>) {
+    const { audio } = upload;
     // Ends the reads and the writes under way: a consumer that stopped reading cannot hold us.
-    const stop = () => {
-      reader.cancel(this.signal.reason).catch(() => undefined);
-      storeFeed.error(this.signal.reason);
-      upstreamFeed.error(this.signal.reason);
-    };
+    const stop = () => audio.destroy(this.signal.reason instanceof Error ? this.signal.reason : undefined);
     this.signal.addEventListener('abort', stop, { once: true });
     let bytes = 0;
+    const count = (chunk: Buffer) => {
+      bytes += chunk.byteLength;
+      this.touch();
+    };
+    audio.on('data', count);
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        this.touch();
-        bytes += value.byteLength;
-        await Promise.all([storeFeed.write(value), upstreamFeed.write(value)]);
-      }
+      // The feeds are piped from the audio (createFeed) and end with it.
+      await finished(audio);
       if (this.signal.aborted) throw this.signal.reason;
-      storeFeed.close();
-      upstreamFeed.close();
       const { options } = await abortable(upload.complete, this.signal);
       // The client has sent everything: from here on its going away no longer stops the work.
       this.uploadComplete = true;
@@ -485,6 +479,7 @@ export class TranscriptionJob {
       upstreamFeed.error(reason);
       throw reason;
     } finally {
+      audio.off('data', count);
       this.signal.removeEventListener('abort', stop);
     }
   }

@@ -1,54 +1,54 @@
+import { PassThrough, type Readable } from 'node:stream';
+
 const READ_AHEAD_BYTES = 128 * 1024;
 
 /**
- * A readable stream fed by `write`, which resolves only once the reader wants more: the
- * consumer's pace propagates back to the producer. `abandon` turns further writes into no-ops,
- * for a consumer that went away without cancelling (e.g. a request that failed to connect).
+ * One branch of an upload that goes to two places (the audio store and the upstream): the source
+ * is piped into it, and Node's pipe pauses the source while any branch holds its read-ahead, so
+ * the slower consumer sets the pace and memory stays bounded per upload. `abandon` lets the source
+ * go on without this branch, for a consumer that went away without reading to the end.
  */
-export function createPushStream() {
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let wake: (() => void) | undefined;
-  let open = true;
-  const release = () => {
-    wake?.();
-    wake = undefined;
-  };
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      start(streamController) {
-        controller = streamController;
-      },
-      pull: release,
-      cancel() {
-        open = false;
-        release();
-      },
-    },
-    // A little read-ahead lets the client's socket, the disk and the upstream work at the same
-    // time; beyond it the producer waits, so memory stays bounded per upload.
-    new ByteLengthQueuingStrategy({ highWaterMark: READ_AHEAD_BYTES }),
-  );
+export function createFeed(source: Readable) {
+  // A little read-ahead lets the client's socket, the disk and the upstream work at the same time.
+  const feed = new PassThrough({ highWaterMark: READ_AHEAD_BYTES });
+  source.pipe(feed);
   return {
-    stream,
-    async write(chunk: Uint8Array) {
-      if (!open) return;
-      controller.enqueue(chunk);
-      if ((controller.desiredSize ?? 0) <= 0) await new Promise<void>((resolve) => (wake = resolve));
-    },
-    close() {
-      if (open) controller.close();
-      open = false;
+    stream: feed,
+    abandon() {
+      source.unpipe(feed);
     },
     error(reason: unknown) {
-      if (open) controller.error(reason);
-      open = false;
-      release();
-    },
-    abandon() {
-      open = false;
-      release();
+      source.unpipe(feed);
+      feed.destroy(reason instanceof Error ? reason : new Error(String(reason)));
     },
   };
+}
+
+/**
+ * A Node stream as a web stream, read at the web reader's pace. Unlike `Readable.toWeb`, which
+ * copies every Buffer into a new Uint8Array, each chunk is passed on as a view of its Buffer.
+ */
+export function webStreamOf(source: Readable): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        source.pause();
+        source.on('data', (chunk: Buffer) => {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          source.pause();
+        });
+        source.once('end', () => controller.close());
+        source.once('error', (error) => controller.error(error));
+      },
+      pull() {
+        source.resume();
+      },
+      cancel(reason) {
+        source.destroy(reason instanceof Error ? reason : undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /** The promise's outcome, or the signal's reason as soon as it aborts. */
