@@ -8,6 +8,7 @@ import { TranscribeResult } from '@/components/transcribe-result';
 import { Button } from '@/components/ui/button';
 import { mutedTextClasses } from '@/components/ui/field';
 import { takeSharedFile } from '@/lib/client/shared-file';
+import type { ResumableUploadSettings } from '@/lib/client/resumable-upload';
 import type { DirectUpload } from '@/lib/client/upload-transcription';
 import { useTranscriptionUpload, warmUpUploads } from '@/lib/client/use-transcription-upload';
 
@@ -23,6 +24,7 @@ export function TranscribeForm({
   englishOnly,
   maxPromptLength,
   directUpload,
+  resumableUpload,
   maxUploadBytes,
 }: {
   userId: string;
@@ -31,12 +33,14 @@ export function TranscribeForm({
   maxPromptLength: number;
   /** Set when the server stores audio in Vercel Blob: files and recordings go there first. */
   directUpload?: DirectUpload;
+  /** Where files past the upstream's 25 MB go first, resumably (tus); unset where long audio is off. */
+  resumableUpload?: ResumableUploadSettings;
   /** The largest file the server takes (MAX_UPLOAD_MB); past 25 MB it splits the audio into parts. */
   maxUploadBytes: number;
 }) {
   const [language, setLanguage] = useState('');
   const [prompt, setPrompt] = useState('');
-  const upload = useTranscriptionUpload({ configured, directUpload, maxUploadBytes, language, prompt });
+  const upload = useTranscriptionUpload({ userId, configured, directUpload, resumableUpload, maxUploadBytes, language, prompt });
   const { state } = upload;
   const running = state.phase === 'running';
   const inputRef = useRef<HTMLInputElement>(null);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,7 +7,8 @@ import SQLite from 'better-sqlite3';
 import * as tus from 'tus-js-client';
 import { APP_BASE_URL, APP_PORT, E2E_DATA_DIR } from './support/constants';
 import { FAKE_TRANSCRIPT } from './support/fake-upstream';
-import { expect, fixturePath, test, uniqueMarker, upstreamRequests } from './support/test';
+import { speechLikeWav } from './support/long-audio';
+import { expect, fixturePath, test, TranscribePage, uniqueMarker, upstreamRequests } from './support/test';
 
 // tus-js-client (the official client, its Node build) against the running app, with the session
 // cookie of a registered account. The app keeps audio in its local folder here.
@@ -286,4 +287,46 @@ test('refusals at creation and at the first bytes', async ({ account }) => {
   expect((error as tus.DetailedError).originalResponse?.getStatus()).toBe(415);
   const url = (error as tus.DetailedError).originalRequest.getURL();
   expect((await head(url, account.cookieHeader)).status).toBe(404);
+});
+
+test('in the browser, a file past 25 MB goes up resumably: after a reload it continues from the bytes the server stored', async ({ page, account }) => {
+  test.setTimeout(240_000);
+  const wav = speechLikeWav(840);
+  const marker = uniqueMarker();
+  const transcribe = new TranscribePage(page);
+  const send = async () => {
+    await page.getByLabel('Audio file').setInputFiles(wav);
+    await page.getByLabel('Prompt (optional)').fill(`${marker} fake:echo fake:delay=0`);
+    await page.getByRole('button', { name: 'Transcribe' }).click();
+  };
+  await transcribe.goto();
+
+  // The upload's URL, and the offset each PATCH starts at, as the browser sends them.
+  let uploadUrl: string | undefined;
+  const patchOffsets: number[] = [];
+  page.on('response', (response) => {
+    if (response.request().method() === 'POST' && response.url().endsWith('/api/uploads/resumable')) uploadUrl = new URL(response.headers().location ?? '', APP_BASE_URL).href;
+  });
+  page.on('request', (request) => {
+    if (request.method() === 'PATCH') patchOffsets.push(Number(request.headers()['upload-offset']));
+  });
+
+  // A slow uplink, so that the reload falls in the middle of the upload.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 3_000_000 });
+  await send();
+  await expect.poll(async () => (uploadUrl ? (await head(uploadUrl, account.cookieHeader)).offset : 0), { timeout: 60_000 }).toBeGreaterThan(0);
+  await page.reload();
+  const stored = (await head(uploadUrl ?? '', account.cookieHeader)).offset;
+  expect(stored).toBeLessThan(statSync(wav).size);
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+  // The same file again: the upload resumes at the server's offset instead of starting over.
+  patchOffsets.length = 0;
+  await send();
+  await expect(page.getByRole('link', { name: 'Open transcript' })).toBeVisible({ timeout: 120_000 });
+  expect(patchOffsets[0]).toBe(stored);
+  const [request] = await upstreamRequests(marker);
+  expect(request?.outcome).toBe('ok');
 });

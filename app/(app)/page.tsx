@@ -9,6 +9,7 @@ import { getEngineStatus } from '@/lib/engine/status';
 import { isTranscriptionConfigured } from '@/lib/engine/target';
 import { MAX_AUDIO_BYTES } from '@/lib/audio/format';
 import { getConfig } from '@/lib/env';
+import { getResumableUploadSettings } from '@/lib/resumable/server';
 import { MAX_PROMPT_LENGTH } from '@/lib/transcription/options';
 
 export const metadata: Metadata = { title: 'New transcription' };
@@ -34,6 +35,7 @@ export default async function NewTranscriptionPage() {
         englishOnly={engine === 'builtin'}
         maxPromptLength={MAX_PROMPT_LENGTH}
         directUpload={directUpload}
+        resumableUpload={directUpload ? undefined : getResumableUploadSettings()}
         // Files uploaded to the Blob store go upstream whole: there, the upstream's limit holds.
         maxUploadBytes={directUpload ? MAX_AUDIO_BYTES : getConfig().maxUploadBytes}
       />

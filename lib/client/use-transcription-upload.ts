@@ -1,9 +1,11 @@
 'use client';
 
 import { useEffect, useReducer, useRef } from 'react';
+import { MAX_AUDIO_BYTES } from '@/lib/audio/format';
 import { audioFileProblem } from './audio-file-problem';
 import { revalidateHistory } from './keys';
 import { deleteRecording, markRecordingSent } from './recordings-store';
+import { fileFingerprint, type ResumableUploadSettings } from './resumable-upload';
 import { initialUploadState, isUploading, keptOnDevice, releasesLocalCopy, uploadReducer } from './upload-state';
 import { type DirectUpload, preloadUploadSupport, uploadTranscription } from './upload-transcription';
 
@@ -18,14 +20,19 @@ export const warmUpUploads = () => void preloadUploadSupport().catch(() => undef
  * (the request, the recording kept on the device, the history, leaving the page).
  */
 export function useTranscriptionUpload({
+  userId,
   configured,
   directUpload,
+  resumableUpload,
   maxUploadBytes,
   language,
   prompt,
 }: {
+  userId: string;
   configured: boolean;
   directUpload: DirectUpload | undefined;
+  /** Files past the upstream's limit go up resumably (tus) first: a lost connection or a reload continues where it stopped. */
+  resumableUpload: ResumableUploadSettings | undefined;
   maxUploadBytes: number;
   language: string;
   prompt: string;
@@ -78,6 +85,7 @@ export function useTranscriptionUpload({
       language,
       prompt,
       directUpload,
+      resumable: resumableUpload && file.size > MAX_AUDIO_BYTES ? { settings: resumableUpload, fingerprint: fileFingerprint(userId, file) } : undefined,
       recorded: recordingId !== undefined,
       onUploadProgress: (fraction) => dispatch({ type: 'upload.progress', fraction }),
       onEvent: (event) => {
