@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { type Browser, test } from '@playwright/test';
 import { BOUNDARY, fakeAudio, multipart, partHead } from '../support/api-client';
+import { Client } from 'pg';
 import { type AppInstance, startAppInstance } from '../support/app-instance';
 import { PROJECT_ROOT } from '../support/constants';
 import { type FakeUpstream, type RecordedRequest, startFakeUpstream } from '../support/fake-upstream';
@@ -177,12 +178,13 @@ async function peakRssGrowth(pid: number, work: () => Promise<unknown>) {
   return { baselineMb: baseline / MB, peakMb: peak / MB, growthMb: (peak - baseline) / MB };
 }
 
-/** An app instance with limits out of the benchmark's way, signed in and warmed up. */
-async function startBenchApp(browser: Browser, name: string, port: number) {
+/** An app instance with limits out of the benchmark's way, signed in and warmed up; `env` adds to its environment (DATABASE_URL). */
+async function startBenchApp(browser: Browser, name: string, port: number, env: Record<string, string> = {}) {
   const instance = await startAppInstance({
     name,
     port,
     env: {
+      ...env,
       TRANSCRIBE_BASE_URL: FAKE_URL,
       TRANSCRIBE_API_KEY: KEY,
       TRANSCRIBE_IDLE_TIMEOUT_MS: '60000',
@@ -565,4 +567,48 @@ test('10. /v1 API beside the browser path: time to first delta (1 MB), RSS growt
   await fresh.instance.stop();
   raw.api = { timeToFirstDelta: { viaBrowser, viaApi }, rss: apiGrowth };
   rows.push({ metric: 'RSS growth, 20 × 20 MB concurrent: /v1 API', value: `${apiGrowth.growthMb.toFixed(0)} MB`, target: '≤ 60 MB', met: apiGrowth.growthMb <= 60 });
+});
+
+/** A fresh schema in the tests' PostgreSQL database (npm run bench starts one through ensure-postgres); returns the URL that selects it. */
+async function freshPostgresSchema(baseUrl: string, schema: string) {
+  const client = new Client({ connectionString: baseUrl });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.query(`create schema ${schema}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(baseUrl);
+  url.searchParams.set('options', `-c search_path=${schema},public`);
+  return url.toString();
+}
+
+test('11. PostgreSQL beside SQLite: time to first delta (1 MB), RSS growth (20 × 20 MB)', async ({ browser }) => {
+  const postgres = process.env.TEST_DATABASE_URL;
+  test.skip(!postgres, 'no PostgreSQL: run through npm run bench, which provides one');
+  const env = { DATABASE_URL: await freshPostgresSchema(postgres ?? '', 'bench_proxy') };
+
+  const onPostgres = await startBenchApp(browser, 'bench-pg', FRESH_APP_PORT, env);
+  const viaSqlite: number[] = [];
+  const viaPostgres: number[] = [];
+  try {
+    for (let run = 0; run < 30; run++) {
+      const a = await appUpload('fake:delay=0', MB);
+      viaSqlite.push((a.deltaAt[0] ?? Number.NaN) - a.startedAt);
+      const b = await appUpload('fake:delay=0', MB, { cookie: onPostgres.cookie, baseUrl: onPostgres.instance.baseUrl });
+      viaPostgres.push((b.deltaAt[0] ?? Number.NaN) - b.startedAt);
+    }
+  } finally {
+    await onPostgres.instance.stop();
+  }
+  rows.push({ metric: 'TTFD p50 PostgreSQL ÷ SQLite (1 MB)', value: ratioRow(quantile(viaPostgres, 0.5), quantile(viaSqlite, 0.5)), target: 'reported', met: null });
+
+  // A fresh instance, like the SQLite figure in 4.
+  const fresh = await startBenchApp(browser, 'bench-pg-rss', FRESH_APP_PORT, env);
+  const growth = await peakRssGrowth(fresh.instance.pid, () =>
+    Promise.all(Array.from({ length: 20 }, () => appUpload('fake:delay=0 fake:text=ok', 20 * MB, { cookie: fresh.cookie, baseUrl: fresh.instance.baseUrl }))),
+  ).finally(() => fresh.instance.stop());
+  raw.postgres = { timeToFirstDelta: { viaSqlite, viaPostgres }, rss: growth };
+  rows.push({ metric: 'RSS growth, 20 × 20 MB concurrent: app on PostgreSQL', value: `${growth.growthMb.toFixed(0)} MB`, target: '≤ 40 MB', met: growth.growthMb <= 40 });
 });
