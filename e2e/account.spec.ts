@@ -54,6 +54,8 @@ test('the password is changed on Settings, with the current one', async ({ brows
   await expect(section.getByRole('status')).toHaveText('Your password has been changed.');
 
   await page.getByRole('button', { name: 'Sign out' }).click();
+  // Signed out first: a navigation that overtook the sign-out would cancel it.
+  await expect(page).toHaveURL(/\/sign-in/);
   await signIn(page, account.email, account.password);
   await expect(page.getByRole('main').getByRole('alert')).toContainText('Wrong email or password');
   await signIn(page, account.email, 'a brand new password');
