@@ -8,8 +8,11 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** The page as it stands passes axe; a failure lists each rule with the elements that break it, and the test goes on to its other states. */
 async function expectAccessible(page: Page) {
-  // Colours are measured as rendered: let transitions (hover, focus, theme) settle first.
-  await page.evaluate(() => Promise.all(document.getAnimations().map((animation) => (animation.effect?.getTiming().iterations === Infinity ? null : animation.finished))));
+  // Colours are measured as rendered: let transitions (hover, focus, theme) settle first. One that
+  // the page cancels meanwhile (its element changed state) rejects `finished`: it has settled too.
+  await page.evaluate(() =>
+    Promise.all(document.getAnimations().map((animation) => (animation.effect?.getTiming().iterations === Infinity ? null : animation.finished.catch(() => null)))),
+  );
   const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   const found = violations.map(({ id, impact, nodes }) => ({
     rule: id,
