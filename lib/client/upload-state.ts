@@ -45,21 +45,6 @@ export type UploadAction =
   | { type: 'back.online' }
   | { type: 'reset' };
 
-export const initialUploadState: UploadState = {
-  phase: 'idle',
-  file: null,
-  recordingId: undefined,
-  problem: null,
-  error: null,
-  progress: 0,
-  transcriptId: undefined,
-  text: '',
-  queuePosition: null,
-  part: null,
-  backOnline: false,
-  storeVersion: 0,
-};
-
 /** What a run shows, cleared when another file is chosen or a run starts. */
 const noRun = {
   error: null,
@@ -69,6 +54,16 @@ const noRun = {
   queuePosition: null,
   part: null,
 } satisfies Partial<UploadState>;
+
+export const initialUploadState: UploadState = {
+  ...noRun,
+  phase: 'idle',
+  file: null,
+  recordingId: undefined,
+  problem: null,
+  backOnline: false,
+  storeVersion: 0,
+};
 
 export function uploadReducer(state: UploadState, action: UploadAction): UploadState {
   switch (action.type) {
