@@ -12,6 +12,7 @@ export function TranscribeFilePicker({
   file,
   problem,
   maxBytes,
+  longAudioOff,
   disabled,
   onChoose,
 }: {
@@ -20,6 +21,8 @@ export function TranscribeFilePicker({
   problem: string | null;
   /** The largest file the server takes. */
   maxBytes: number;
+  /** The server cannot split audio past the upstream's 25 MB (it has no ffmpeg): said, so that nobody wonders why. */
+  longAudioOff: boolean;
   /** A run is under way (the surrounding fieldset disables the input itself). */
   disabled: boolean;
   onChoose: (file: File | undefined) => void;
@@ -82,7 +85,10 @@ export function TranscribeFilePicker({
           ) : (
             <>
               Choose a recording or drop it here
-              <span className={`block text-xs ${mutedTextClasses}`}>MP3, MP4, M4A, WAV, WebM or Ogg, up to {formatBytes(maxBytes)}</span>
+              <span className={`block text-xs ${mutedTextClasses}`}>
+                MP3, MP4, M4A, WAV, WebM or Ogg, up to {formatBytes(maxBytes)}
+                {longAudioOff ? '. Longer audio is off on this server: it needs ffmpeg to split it.' : null}
+              </span>
             </>
           )}
         </span>

@@ -109,6 +109,7 @@ export function TranscribeForm({
             file={state.file}
             problem={state.problem}
             maxBytes={maxUploadBytes}
+            longAudioOff={!resumableUpload}
             disabled={running}
             onChoose={(file) => void upload.chooseFile(file)}
           />

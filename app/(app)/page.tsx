@@ -3,11 +3,11 @@ import { redirect } from 'next/navigation';
 import { getSignedInUserId } from '@/app/(auth)/auth';
 import { TranscribeForm } from '@/components/transcribe-form';
 import { TranscriptionServiceNotice } from '@/components/transcription-service-notice';
+import { longAudioAvailable, maxUploadBytes } from '@/lib/audio/ffmpeg';
 import { getDirectUploads } from '@/lib/audio-store';
 import { uploadPrefixFor } from '@/lib/audio-store/uploads';
 import { getEngineStatus } from '@/lib/engine/status';
 import { isTranscriptionConfigured } from '@/lib/engine/target';
-import { MAX_AUDIO_BYTES } from '@/lib/audio/format';
 import { getConfig } from '@/lib/env';
 import { getResumableUploadSettings } from '@/lib/resumable/server';
 import { MAX_PROMPT_LENGTH } from '@/lib/transcription/options';
@@ -35,9 +35,9 @@ export default async function NewTranscriptionPage() {
         englishOnly={engine === 'builtin'}
         maxPromptLength={MAX_PROMPT_LENGTH}
         directUpload={directUpload}
-        resumableUpload={directUpload ? undefined : getResumableUploadSettings()}
-        // Files uploaded to the Blob store go upstream whole: there, the upstream's limit holds.
-        maxUploadBytes={directUpload ? MAX_AUDIO_BYTES : getConfig().maxUploadBytes}
+        // Files past the upstream's 25 MB go up resumably and are split into parts, where ffmpeg is at hand.
+        resumableUpload={longAudioAvailable() ? getResumableUploadSettings() : undefined}
+        maxUploadBytes={maxUploadBytes()}
       />
     </div>
   );

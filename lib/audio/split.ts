@@ -8,7 +8,9 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { AudioFormat } from './format';
+import { AppError } from '@/lib/errors';
 import { chooseCut, type Silence } from './cuts';
+import { ffmpegBinary } from './ffmpeg';
 
 /**
  * Parts are MP3, mono, 16 kHz, 48 kbit/s constant bitrate, without bit reservoir or headers:
@@ -136,8 +138,10 @@ export function splitAudio({
     await mkdir(path.dirname(workFile), { recursive: true });
     const whole = needsWholeFile(container);
     if (whole) await writeAll(input, wholeFile, signal);
+    const binary = ffmpegBinary();
+    if (!binary) throw new AppError('unavailable:transcription', 'Long audio is off on this server: it needs ffmpeg. Send files up to 25 MB.');
     const child = spawn(
-      'ffmpeg',
+      binary,
       [
         '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info',
         '-protocol_whitelist', 'file,pipe', '-f', DEMUXERS[container], '-i', whole ? `file:${wholeFile}` : 'pipe:0',

@@ -2,8 +2,8 @@ import 'server-only';
 
 import { MemoryLocker, Server } from '@tus/server';
 import { ERRORS, type Locker } from '@tus/utils';
+import { maxUploadBytes } from '@/lib/audio/ffmpeg';
 import { getDirectUploads } from '@/lib/audio-store';
-import { getConfig } from '@/lib/env';
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
@@ -13,7 +13,7 @@ import { uploadNotFound } from './storage';
 
 /** For the page to hand to the browser's client: PATCHes below Vercel's body limit when audio goes to Blob. */
 export function getResumableUploadSettings(): ResumableUploadSettings {
-  return { endpoint: RESUMABLE_UPLOAD_PATH, chunkSize: getDirectUploads() ? BLOB_CHUNK_BYTES : LOCAL_CHUNK_BYTES, maxBytes: getConfig().maxUploadBytes };
+  return { endpoint: RESUMABLE_UPLOAD_PATH, chunkSize: getDirectUploads() ? BLOB_CHUNK_BYTES : LOCAL_CHUNK_BYTES, maxBytes: maxUploadBytes() };
 }
 
 /**
@@ -32,7 +32,7 @@ function lockerFor(userId: string): Locker {
 /** tus's own refusals that a user may meet, in our words and error shape. */
 const tusErrors = new Map<unknown, () => AppError>([
   [ERRORS.FILE_NOT_FOUND, uploadNotFound],
-  [ERRORS.ERR_MAX_SIZE_EXCEEDED, () => new AppError('payload_too_large:upload', `The file is larger than ${getConfig().maxUploadBytes / 1_000_000} MB, the most this server accepts.`)],
+  [ERRORS.ERR_MAX_SIZE_EXCEEDED, () => new AppError('payload_too_large:upload', `The file is larger than ${maxUploadBytes() / 1_000_000} MB, the most this server accepts.`)],
   [ERRORS.ERR_SIZE_EXCEEDED, () => new AppError('payload_too_large:upload', 'The upload is longer than the length it declared.')],
   [ERRORS.INVALID_OFFSET, () => new AppError('conflict:upload_offset', 'The upload has moved on: ask for its offset and continue from there.')],
 ]);
@@ -53,7 +53,7 @@ export async function handleResumableUpload(request: Request, { userId, uploadId
     relativeLocation: true,
     // Same-origin only: no CORS header for anyone.
     allowedOrigins: [],
-    maxSize: getConfig().maxUploadBytes,
+    maxSize: maxUploadBytes(),
     namingFunction: newUploadId,
     getFileIdFromRequest: () => uploadId,
     onResponseError: (_request, error) => {

@@ -3,8 +3,8 @@ import 'server-only';
 import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { z } from 'zod';
+import { maxUploadBytes } from '@/lib/audio/ffmpeg';
 import { MAX_AUDIO_BYTES, SNIFF_BYTES, sniffAudioFormat, type AudioFormat } from '@/lib/audio/format';
-import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { isAllowedField, transcriptionOptionsSchema, type TranscriptionOptions } from './options';
 
@@ -72,11 +72,11 @@ export function checkUploadHeaders(request: Request, { longAudio = true }: Uploa
     throw new AppError('unsupported_media_type:transcription', 'Send the audio as multipart/form-data with a "file" field.');
   }
   const declaredLength = Number(request.headers.get('content-length') ?? Number.NaN);
-  const maxUploadBytes = longAudio ? getConfig().maxUploadBytes : MAX_AUDIO_BYTES;
-  if (declaredLength > maxUploadBytes + ENVELOPE_ALLOWANCE_BYTES) throw tooLarge(maxUploadBytes);
+  const limit = longAudio ? maxUploadBytes() : MAX_AUDIO_BYTES;
+  if (declaredLength > limit + ENVELOPE_ALLOWANCE_BYTES) throw tooLarge(limit);
   // Without a Content-Length the upload streams to the upstream whole, within its limit.
   const long = declaredLength > MAX_AUDIO_BYTES + ENVELOPE_ALLOWANCE_BYTES;
-  return { contentType, long, fileLimit: long ? maxUploadBytes : MAX_AUDIO_BYTES };
+  return { contentType, long, fileLimit: long ? limit : MAX_AUDIO_BYTES };
 }
 
 /**
