@@ -1,8 +1,8 @@
 import 'server-only';
 
-import path from 'node:path';
 import { PART_FORMAT, SplitError, splitAudio } from '@/lib/audio/split';
 import type { AudioFormat } from '@/lib/audio/format';
+import { workFileFor } from '@/lib/audio/work-files';
 import { getPartsByTranscriptId, savePart } from '@/lib/db/parts';
 import { recordTranscriptionSeconds } from '@/lib/db/usage';
 import { getConfig } from '@/lib/env';
@@ -52,7 +52,7 @@ export async function transcribeInParts(
     resume = false,
   }: { input: ReadableStream<Uint8Array>; container: AudioFormat['container']; options: () => UpstreamOptions; declaredSeconds?: number; resume?: boolean },
 ): Promise<string> {
-  const { longAudio, dataDir, limits, transcription, engine } = getConfig();
+  const { longAudio, limits, transcription, engine } = getConfig();
   // The offline engine refuses audio past its own maximum: its parts are kept within it.
   const partMaxSeconds = transcription.engine === 'builtin' ? Math.min(longAudio.partMaxSeconds, engine.maxAudioSeconds) : longAudio.partMaxSeconds;
   const saved = resume ? await getPartsByTranscriptId({ transcriptId: host.id, userId: host.userId }) : [];
@@ -66,7 +66,7 @@ export async function transcribeInParts(
     input,
     container,
     partMaxSeconds,
-    workFile: path.join(dataDir, 'work', host.id),
+    workFile: workFileFor(host.id),
     signal: host.signal,
     fromSeconds: last ? last.start_seconds + last.duration_seconds : 0,
     firstIndex: finished.length,

@@ -2,6 +2,7 @@ import 'server-only';
 
 import { randomUUID } from 'node:crypto';
 import { SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
+import { sweepStaleWorkFiles } from '@/lib/audio/work-files';
 import { getAudioStore } from '@/lib/audio-store';
 import { getJobBus } from '@/lib/bus';
 import { claimExpiredTranscripts, releaseTranscriptLease } from '@/lib/db/jobs';
@@ -90,7 +91,12 @@ export function startJobTakeover() {
     void round();
     setInterval(round, getConfig().jobs.heartbeatMs).unref();
     // Any instance may sweep: each expired upload's row is deleted by one of them, which then deletes its chunks.
-    const sweep = () => sweepExpiredUploads().catch((error: unknown) => log.error('resumable.sweep_failed', { cause: error instanceof Error ? error.message : String(error) }));
+    // Each also clears the scratch files that crashed jobs left on its machine.
+    const sweep = () =>
+      Promise.all([
+        sweepExpiredUploads().catch((error: unknown) => log.error('resumable.sweep_failed', { cause: error instanceof Error ? error.message : String(error) })),
+        sweepStaleWorkFiles().catch((error: unknown) => log.error('long_audio.sweep_failed', { cause: error instanceof Error ? error.message : String(error) })),
+      ]);
     void sweep();
     setInterval(sweep, UPLOAD_SWEEP_MS).unref();
     return true;
