@@ -11,6 +11,7 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { fetchJson, request } from '@/lib/client/fetch-json';
 import { formatLength, formatRelativeDate } from '@/lib/format';
 import { historyFilterQuery, historyKeyFor, revalidateHistory, type HistoryFilter, type HistoryItem, type HistoryPage } from '@/lib/client/keys';
+import { describeSource } from '@/lib/transcript-details';
 
 const anyTranscribing = (pages: HistoryPage[] | undefined) => Boolean(pages?.some((page) => page.items.some((item) => item.status === 'transcribing')));
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong. Please try again.');
@@ -32,10 +33,7 @@ const SOURCE_OPTIONS = [
 ] as const;
 
 /** Uploads are the usual case and get no label. */
-function sourceLabel(source: HistoryItem['source']) {
-  if (source.kind === 'api') return `API · ${source.keyName}`;
-  return source.kind === 'recording' ? 'Recording' : null;
-}
+const sourceLabel = (source: HistoryItem['source']) => (source.kind === 'upload' ? null : describeSource(source));
 
 export function HistoryList({ initialFilter }: { initialFilter: HistoryFilter }) {
   const [search, setSearch] = useState(initialFilter.q ?? '');

@@ -18,7 +18,7 @@ import { formatDuration, formatLength } from '@/lib/format';
 import { removeFromHistory, revalidateHistory, transcriptKey } from '@/lib/client/keys';
 import { shownText, useLiveTranscript } from '@/lib/client/use-live-transcript';
 import { LANGUAGES, languageName } from '@/lib/languages';
-import type { TranscriptDetails, TranscriptUsage } from '@/lib/transcript-details';
+import { describeSource, type TranscriptDetails, type TranscriptUsage } from '@/lib/transcript-details';
 import { Spinner } from '@/components/ui/spinner';
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong. Please try again.');
@@ -296,6 +296,7 @@ function TranscriptParts({ transcript, onPlay }: { transcript: TranscriptDetails
 function TranscriptFacts({ transcript }: { transcript: TranscriptDetails }) {
   const took = transcript.completedAt ? Date.parse(transcript.completedAt) - Date.parse(transcript.startedAt) : undefined;
   const facts: [string, string][] = [
+    ['Source', describeSource(transcript.source)],
     ['Language', transcript.language ? languageName(transcript.language) : 'Auto-detected'],
     ...(transcript.durationSeconds !== null ? [['Duration', formatDuration(transcript.durationSeconds)] as [string, string]] : []),
     ...(transcript.usage ? [['Usage', usageText(transcript.usage)] as [string, string]] : []),

@@ -88,5 +88,12 @@ test('History: an API transcript says "API · key name"; the source filter tells
   await page.reload();
   await expect(page.getByLabel('Source')).toHaveValue('upload');
   await expect(rows).toHaveCount(1);
+
+  // The transcript page names its source too.
+  await source.selectOption('api');
+  await rows.getByRole('link').first().click();
+  const facts = page.getByRole('definition');
+  await expect(page.getByRole('term').filter({ hasText: 'Source' })).toBeVisible();
+  await expect(facts.filter({ hasText: 'API · Meeting bot' })).toBeVisible();
   await context.close();
 });

@@ -15,6 +15,12 @@ export function toTranscriptSource(row: Pick<Transcript, 'source' | 'api_key_id'
   return { kind: row.source === 'recording' ? 'recording' : 'upload' };
 }
 
+/** The source in words, as History and the transcript page show it. */
+export function describeSource(source: TranscriptSource) {
+  if (source.kind === 'api') return `API · ${source.keyName}`;
+  return source.kind === 'recording' ? 'Recording' : 'Uploaded file';
+}
+
 /** What the upstream reported it used, whichever way it counts. */
 export type TranscriptUsage = { inputTokens?: number; outputTokens?: number; totalTokens?: number; seconds?: number };
 
