@@ -48,6 +48,27 @@ describe('opening the database', () => {
   });
 });
 
+describe('SQLite statements', () => {
+  it('are prepared once per SQL text and run again with new parameters; a busy one is not shared', async () => {
+    const { openSqlite, withStatementCache } = await openWith({ DATA_DIR: freshRoot(), DATABASE_URL: '' });
+    const sqlite = openSqlite(path.join(freshRoot(), 'cache.db'));
+    const prepare = vi.spyOn(sqlite, 'prepare');
+    const db = withStatementCache(sqlite);
+    db.prepare('create table t (n integer)').run([]);
+    for (const n of [1, 2, 3]) db.prepare('insert into t (n) values (?)').run([n]);
+    expect(prepare).toHaveBeenCalledTimes(2);
+
+    const select = 'select n from t where n >= ? order by n';
+    const rows = db.prepare(select).iterate([2]) as IterableIterator<{ n: number }>;
+    expect(rows.next().value).toEqual({ n: 2 });
+    expect(db.prepare(select).all([1])).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(rows.next().value).toEqual({ n: 3 });
+    expect(rows.next().done).toBe(true);
+    expect(prepare).toHaveBeenCalledTimes(4);
+    db.close();
+  });
+});
+
 describe('upgrading a SQLite database made before the search index was keyed on transcript ids', () => {
   it('moves existing transcripts to the new index, which then survives renumbered rowids', async () => {
     const root = freshRoot();

@@ -3,7 +3,7 @@ import 'server-only';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { type Dialect, Kysely, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { type Dialect, Kysely, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
 import { Pool } from 'pg';
 import { type DatabaseConfig, getConfig } from '@/lib/env';
 import { log } from '@/lib/log';
@@ -51,7 +51,31 @@ function dialectFor(database: DatabaseConfig): Dialect {
     pool.on('error', (error) => log.error('db.pool', { cause: error.message }));
     return new PostgresDialect({ pool });
   }
-  return new SqliteDialect({ database: openSqlite(database.path) });
+  return new SqliteDialect({ database: withStatementCache(openSqlite(database.path)) });
+}
+
+/** Enough for every query shape the app sends; past it the oldest statement is dropped. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query again (parsing and planning it in SQLite); a statement prepared once
+ * per SQL text is reused instead, the parameters bound anew on each run. A statement still being
+ * iterated (a streamed query) is busy: another is prepared for that run.
+ */
+export function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(query: string) {
+      const cached = statements.get(query);
+      if (cached && !cached.busy) return cached;
+      const statement = sqlite.prepare(query);
+      if (cached) return statement;
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+      statements.set(query, statement);
+      return statement;
+    },
+  };
 }
 
 /** The SQLite file and its folder are created readable by the server's user only (SQLite gives -wal and -shm the file's mode). */
