@@ -5,7 +5,8 @@ import { type APIRequestContext, type Browser, test } from '@playwright/test';
 import { type AppInstance, startAppInstance } from './support/app-instance';
 import { BLOB_APP_PORT, FAKE_BLOB_API_URL, FAKE_BLOB_PORT } from './support/constants';
 import { type FakeBlob, startFakeBlob } from './support/fake-blob';
-import { FAKE_TRANSCRIPT } from './support/fake-upstream';
+import { echoText, FAKE_TRANSCRIPT } from './support/fake-upstream';
+import { speechLikeWav } from './support/long-audio';
 // Not support/test's `test`: its accounts live on the main app; these live on the Blob instance.
 import { type Account, expect, fixturePath, registerAccount, signedOut, TranscribePage, uniqueMarker, upstreamRequests } from './support/test';
 import { createShareLink } from './support/transcripts';
@@ -29,7 +30,7 @@ test.beforeAll(async ({ browser }) => {
   app = await startAppInstance({
     name: 'blob',
     port: BLOB_APP_PORT,
-    env: { BLOB_READ_WRITE_TOKEN: fake.token, VERCEL_BLOB_API_URL: fake.apiUrl, BLOB_READ_BASE_URL: fake.readBaseUrl },
+    env: { BLOB_READ_WRITE_TOKEN: fake.token, VERCEL_BLOB_API_URL: fake.apiUrl, BLOB_READ_BASE_URL: fake.readBaseUrl, MAX_UPLOAD_MB: '120', PART_MAX_MINUTES: '5' },
   });
   // A cold instance answers its first pages slowly; the sign-up helper waits 5 s at most.
   for (const warm of ['/sign-up', '/sign-in', '/']) await fetch(`${app.baseUrl}${warm}`);
@@ -175,5 +176,40 @@ test('Cancel during the upload to Blob stops it and leaves no transcript', async
   await expect.poll(() => fake.has(pathname)).toBe(false);
   const list = (await (await page.request.get('/api/transcriptions')).json()) as { items: { title: string }[] };
   expect(list.items.map((item) => item.title)).not.toContain('long');
+  await context.close();
+});
+
+test('long audio on Blob (as on Vercel): a 27 MB WAV goes up resumably in requests under 4.5 MB, into Blob, and is transcribed in parts', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const wav = speechLikeWav(840);
+  const { context, page } = await pageAs(browser, owner);
+  const clientUploadsBefore = clientUploads().length;
+  // Playwright keeps no copy of a Blob body: the sizes come from the requests' headers.
+  const patchSizes: Promise<number>[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'PATCH' && request.url().includes('/api/uploads/resumable/')) patchSizes.push(request.headerValue('content-length').then(Number));
+  });
+  const marker = uniqueMarker();
+  const transcribe = new TranscribePage(page);
+  await transcribe.goto();
+  await page.getByLabel('Audio file').setInputFiles(wav);
+  await page.getByLabel('Prompt (optional)').fill(`${marker} fake:echo fake:delay=0`);
+  await page.getByRole('button', { name: 'Transcribe' }).click();
+  await expect(page.getByRole('link', { name: 'Open transcript' })).toBeVisible({ timeout: 180_000 });
+
+  // A Vercel function takes at most 4.5 MB of body: every PATCH stayed below it, and together they carried the file.
+  const patches = await Promise.all(patchSizes);
+  expect(patches.length).toBeGreaterThanOrEqual(7);
+  expect(Math.max(...patches)).toBeLessThanOrEqual(4_500_000);
+  expect(patches.reduce((sum, bytes) => sum + bytes, 0)).toBe(readFileSync(wav).length);
+  // Nothing went to Blob from the browser: the chunks were stored by the app.
+  expect(clientUploads()).toHaveLength(clientUploadsBefore);
+
+  const parts = (await upstreamRequests(marker)).sort((a, b) => a.sequence - b.sequence);
+  expect(parts).toHaveLength(3);
+  const text = parts.map((part) => echoText(part.file?.sha256 ?? '')).join(' ');
+  await expect(transcribe.transcript()).toContainText(text);
+  const id = await transcribe.openTranscript();
+  expect(fake.has(`audio/${id}`)).toBe(true);
   await context.close();
 });

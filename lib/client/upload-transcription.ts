@@ -66,12 +66,13 @@ export function uploadTranscription(input: UploadTranscriptionInput): { done: Pr
   const storeUpload = new AbortController();
   const done = preloadUploadSupport().then(
     async (support): Promise<UploadOutcome> => {
-      const request = input.directUpload
-        ? await uploadToStore(input, input.directUpload, storeUpload.signal)
-        : input.resumable
-          ? await uploadResumably(input, input.resumable, storeUpload.signal)
-          : input.resumableUploadId
-            ? storedUploadRequest(input, { resumableUpload: input.resumableUploadId })
+      // A long file goes resumably even where small ones go straight to the Blob store.
+      const request = input.resumable
+        ? await uploadResumably(input, input.resumable, storeUpload.signal)
+        : input.resumableUploadId
+          ? storedUploadRequest(input, { resumableUpload: input.resumableUploadId })
+          : input.directUpload
+            ? await uploadToStore(input, input.directUpload, storeUpload.signal)
             : multipartRequest(input);
       if (aborted) return { status: 'aborted', id: undefined };
       if ('status' in request) return request;
