@@ -66,6 +66,7 @@ export function startRecordingUpload(input: RecordingUploadInput): RecordingUplo
   });
   return {
     append: (piece, durationMs) => {
+      // Throwing here would break the recorder's chain of writes, and with it its end.
       if (ended) return;
       source.append(piece);
       appended += piece.size;
