@@ -69,9 +69,9 @@ test(`a ${RECORDING_SECONDS} s recording uploads while it records, loses nothing
   const onlineAt = Date.now();
   await expect.poll(stored, { timeout: 45_000 }).toBeGreaterThan(beforeOffline);
   const patchesAfterOffline = patches.filter((patch) => patch.at > onlineAt - 30_000).length;
+  const recordedSeconds = await clock();
   await page.getByRole('button', { name: 'Stop' }).click();
   const stoppedAt = Date.now();
-  const recordedSeconds = await clock();
   expect(patchesAfterOffline).toBeGreaterThan(0);
 
   await expect(page.getByLabel('Recording playback')).toBeVisible();
