@@ -32,6 +32,7 @@ const envSchema = z.object({
   RATE_LIMIT_AUDIO_MINUTES_PER_DAY: optionalInteger(1, 10_000_000),
   MAX_UPLOAD_MB: optionalInteger(25, 100_000),
   PART_MAX_MINUTES: optionalInteger(1, 60),
+  RECORDING_PART_MINUTES: optionalInteger(1, 60),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_UPS_PER_IP: optionalInteger(1, 1_000_000),
@@ -84,6 +85,8 @@ function loadConfig() {
     /** Uploads past the upstream's 25 MB go the long way: stored, split at silences, sent a part at a time. */
     longAudio: {
       partMaxSeconds: (env.PART_MAX_MINUTES ?? 20) * 60,
+      /** A recording transcribed while it grows gets short parts: at Stop, at most this much is left to transcribe. */
+      recordingPartSeconds: (env.RECORDING_PART_MINUTES ?? 3) * 60,
     },
     engine: {
       /** Recognitions at once; the rest wait in line. */
