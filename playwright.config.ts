@@ -26,6 +26,8 @@ if (process.env.TEST_WORKER_INDEX === undefined) {
 const ENGINE_SPECS = /(^|[\\/])engine[^\\/]*\.spec\.ts$/;
 /** Specs that record from a fake microphone playing e2e/fixtures/speech.wav once. */
 const RECORDING_SPECS = /(^|[\\/])record[^\\/]*\.spec\.ts$/;
+/** The 10-minute recording from a fake microphone that loops e2e/fixtures/speech.wav. */
+const LONG_RECORDING_SPECS = /(^|[\\/])long-recording\.spec\.ts$/;
 /** Specs that run two app instances of their own on one PostgreSQL database (needs TEST_DATABASE_URL). */
 const CLUSTER_SPECS = /(^|[\\/])cluster[\\/][^\\/]+\.spec\.ts$/;
 const FAKE_MICROPHONE_WAV = fileURLToPath(new URL('./e2e/fixtures/speech.wav', import.meta.url));
@@ -49,7 +51,7 @@ export default defineConfig({
     baseURL: APP_BASE_URL,
   },
   projects: [
-    { name: 'chromium', testIgnore: [ENGINE_SPECS, RECORDING_SPECS, CLUSTER_SPECS], use: { launchOptions } },
+    { name: 'chromium', testIgnore: [ENGINE_SPECS, RECORDING_SPECS, LONG_RECORDING_SPECS, CLUSTER_SPECS], use: { launchOptions } },
     {
       name: 'recording',
       testMatch: RECORDING_SPECS,
@@ -61,6 +63,24 @@ export default defineConfig({
             '--use-fake-ui-for-media-stream',
             '--use-fake-device-for-media-stream',
             `--use-file-for-fake-audio-capture=${FAKE_MICROPHONE_WAV}%noloop`,
+            '--autoplay-policy=no-user-gesture-required',
+          ],
+        },
+      },
+    },
+    {
+      name: 'long-recording',
+      testMatch: LONG_RECORDING_SPECS,
+      // Ten minutes of recording, an offline minute within them, then the transcript.
+      timeout: 900_000,
+      use: {
+        launchOptions: {
+          ...launchOptions,
+          args: [
+            ...launchOptions.args,
+            '--use-fake-ui-for-media-stream',
+            '--use-fake-device-for-media-stream',
+            `--use-file-for-fake-audio-capture=${FAKE_MICROPHONE_WAV}`,
             '--autoplay-policy=no-user-gesture-required',
           ],
         },

@@ -3,22 +3,25 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { RecordingsPending } from '@/components/recorder-pending';
 import { Button } from '@/components/ui/button';
-import { Alert } from '@/components/ui/field';
+import { Alert, hintClasses } from '@/components/ui/field';
 import { MAX_AUDIO_BYTES } from '@/lib/audio/format';
 import { formatBytes, formatDuration } from '@/lib/format';
 import { RecorderProblem, type RecordingResult, type RecordingSession, startRecordingSession } from '@/lib/client/recorder-session';
+import type { RecordingUpload } from '@/lib/client/recording-upload';
 import { deleteRecording, listRecordings, type StoredRecording } from '@/lib/client/recordings-store';
+import type { ResumableUploadSettings } from '@/lib/client/resumable-upload';
+import { useRecordingUpload } from '@/lib/client/use-recording-upload';
 
-export type RecordingToSend = { id: string; file: File };
+/** `upload`: the recording went up while it was made; only its tail may still be on the way. */
+export type RecordingToSend = { id: string; file: File; upload?: RecordingUpload };
 
 type State =
   | { kind: 'idle' }
   | { kind: 'starting' }
   | { kind: 'recording'; session: RecordingSession; paused: boolean }
-  | { kind: 'review'; result: RecordingResult; url: string };
+  | { kind: 'review'; result: RecordingResult; url: string; upload: RecordingUpload | undefined };
 
 const END_NOTICES: Partial<Record<RecordingResult['reason'], string>> = {
-  limit: `The recording reached the ${formatBytes(MAX_AUDIO_BYTES)} upload limit and stopped. Everything up to here is kept: transcribe it, then record the rest separately.`,
   'track-ended': 'The microphone stopped (a call, or the device was disconnected). Everything recorded until then is kept.',
   error: 'The recording stopped because of an error. Everything recorded until then is kept.',
 };
@@ -36,6 +39,10 @@ export function Recorder({
   busy,
   sendingId,
   storeVersion,
+  resumableUpload,
+  maxUploadBytes,
+  language,
+  prompt,
   onTranscribe,
 }: {
   /** The signed-in account: recordings on a shared browser are kept apart per person. */
@@ -46,6 +53,12 @@ export function Recorder({
   sendingId: string | undefined;
   /** Changes when the form removed a local copy. */
   storeVersion: number;
+  /** Where a recording uploads while it is made; unset where long audio is off (it then stops at 25 MB). */
+  resumableUpload: ResumableUploadSettings | undefined;
+  /** The largest file the server takes (MAX_UPLOAD_MB). */
+  maxUploadBytes: number;
+  language: string;
+  prompt: string;
   onTranscribe: (recording: RecordingToSend) => void;
 }) {
   const [state, setState] = useState<State>({ kind: 'idle' });
@@ -58,6 +71,8 @@ export function Recorder({
   const sessionRef = useRef<RecordingSession | null>(null);
   const discardingRef = useRef(false);
   const meterRef = useRef<HTMLDivElement>(null);
+  const liveUpload = useRecordingUpload({ userId: ownerId, settings: resumableUpload, language, prompt });
+  const maxBytes = resumableUpload ? maxUploadBytes : Math.min(maxUploadBytes, MAX_AUDIO_BYTES);
 
   const liveId = state.kind === 'recording' ? state.session.id : state.kind === 'review' ? state.result.id : undefined;
 
@@ -99,14 +114,20 @@ export function Recorder({
     // Asks the browser not to evict recordings under storage pressure.
     void navigator.storage?.persist?.().catch(() => undefined);
     try {
-      const session = await startRecordingSession(ownerId, {
-        onLevel: (level) => {
-          if (meterRef.current) meterRef.current.style.transform = `scaleX(${level})`;
+      const session = await startRecordingSession(
+        ownerId,
+        { maxBytes },
+        {
+          onLevel: (level) => {
+            if (meterRef.current) meterRef.current.style.transform = `scaleX(${level})`;
+          },
+          onNearLimit: () =>
+            setNotice(`Almost at the ${formatBytes(maxBytes)} upload limit: the recording stops by itself soon. Stop now to transcribe it, then record the rest.`),
+          onStorageFailed: () => setNotice('This recording cannot be saved on this device (its storage is full or blocked). Keep this page open until it is transcribed.'),
+          onSaved: liveUpload.onSaved,
         },
-        onNearLimit: () =>
-          setNotice(`Almost at the ${formatBytes(MAX_AUDIO_BYTES)} upload limit: the recording stops by itself soon. Stop now to transcribe it, then record the rest.`),
-        onStorageFailed: () => setNotice('This recording cannot be saved on this device (its storage is full or blocked). Keep this page open until it is transcribed.'),
-      });
+      );
+      liveUpload.begin(session);
       sessionRef.current = session;
       setElapsedMs(0);
       setState({ kind: 'recording', session, paused: false });
@@ -120,6 +141,8 @@ export function Recorder({
   function review(result: RecordingResult) {
     sessionRef.current = null;
     setConfirmingDiscard(false);
+    const upload = liveUpload.finish();
+    if (discardingRef.current || result.file.size === 0) void upload?.abort();
     if (discardingRef.current) return;
     if (result.file.size === 0) {
       void deleteRecording(result.id).catch(() => undefined);
@@ -127,9 +150,12 @@ export function Recorder({
       setNotice('Nothing was recorded. Press Record to try again.');
       return;
     }
-    const endNotice = END_NOTICES[result.reason];
+    const endNotice =
+      result.reason === 'limit'
+        ? `The recording reached the ${formatBytes(maxBytes)} upload limit and stopped. Everything up to here is kept: transcribe it, then record the rest separately.`
+        : END_NOTICES[result.reason];
     if (endNotice) setNotice(endNotice);
-    setState({ kind: 'review', result, url: URL.createObjectURL(result.file) });
+    setState({ kind: 'review', result, url: URL.createObjectURL(result.file), upload });
   }
 
   function togglePause() {
@@ -148,7 +174,7 @@ export function Recorder({
       await state.session.discard();
       discardingRef.current = false;
     } else if (state.kind === 'review') {
-      await deleteRecording(state.result.id).catch(() => undefined);
+      await Promise.all([state.upload?.abort(), deleteRecording(state.result.id).catch(() => undefined)]);
     }
     setState({ kind: 'idle' });
   }
@@ -156,9 +182,12 @@ export function Recorder({
   function transcribeReviewed() {
     if (state.kind !== 'review') return;
     setNotice(null);
-    onTranscribe({ id: state.result.id, file: state.result.file });
+    onTranscribe({ id: state.result.id, file: state.result.file, upload: state.upload });
     setState({ kind: 'idle' });
   }
+
+  const serverProgress =
+    liveUpload.serverMs === null ? null : <p className={`${hintClasses} tabular-nums`}>Saved on server up to {formatDuration(Math.floor(liveUpload.serverMs / 1000))}</p>;
 
   const discardConfirmation = confirmingDiscard ? (
     <div role="group" aria-label="Discard this recording?" className="space-y-2 rounded-lg bg-red-50 p-3 dark:bg-red-950/40">
@@ -197,6 +226,7 @@ export function Recorder({
           <p className="text-sm text-neutral-600 dark:text-neutral-400">
             {state.result.savedOnDevice ? 'Saved on this device until it is transcribed.' : 'Not saved on this device: transcribe it before leaving this page.'}
           </p>
+          {serverProgress}
           {discardConfirmation ?? (
             <div className="grid grid-cols-2 gap-2 sm:flex sm:justify-end">
               <Button onClick={() => setConfirmingDiscard(true)}>Discard</Button>
@@ -227,6 +257,7 @@ export function Recorder({
                 <div aria-hidden="true" className="h-2 overflow-hidden rounded-full bg-neutral-200 dark:bg-neutral-800">
                   <div ref={meterRef} className="h-full origin-left scale-x-0 rounded-full bg-emerald-500 transition-transform duration-75" />
                 </div>
+                {serverProgress}
                 {discardConfirmation ?? (
                   <div className="grid grid-cols-3 gap-2">
                     <Button variant="ghost" onClick={() => setConfirmingDiscard(true)}>

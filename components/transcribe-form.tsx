@@ -70,10 +70,10 @@ export function TranscribeForm({
     upload.transcribeChosen();
   }
 
-  function transcribeRecording({ id, file }: RecordingToSend) {
+  function transcribeRecording({ id, file, upload: recordingUpload }: RecordingToSend) {
     if (running) return;
     if (inputRef.current) inputRef.current.value = '';
-    upload.transcribeRecording(file, id);
+    upload.transcribeRecording(file, id, recordingUpload);
   }
 
   function startOver() {
@@ -92,6 +92,10 @@ export function TranscribeForm({
         busy={running || !configured}
         sendingId={running ? state.recordingId : undefined}
         storeVersion={state.storeVersion}
+        resumableUpload={resumableUpload}
+        maxUploadBytes={maxUploadBytes}
+        language={language}
+        prompt={prompt}
         onTranscribe={transcribeRecording}
       />
 

@@ -1,11 +1,13 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { request as httpRequest } from 'node:http';
 import * as tus from 'tus-js-client';
 import { BOUNDARY, bodyOf, openRawUpload, partHead } from './support/api-client';
 import { type AppInstance, startAppInstance } from './support/app-instance';
 import { SPARE_APP_PORTS } from './support/constants';
 import { echoText, type RecordedRequest } from './support/fake-upstream';
-import { isInSilence, speechLikeMp3, speechLikeWav } from './support/long-audio';
+import { createTusUpload, transcribeResumable, tusMetadata } from './support/growing-upload';
+import { isInSilence, speechLikeMp3, speechLikeWav, speechLikeWebm } from './support/long-audio';
 import { type Account, expect, registerAccount, test, uniqueMarker, upstreamRequests } from './support/test';
 
 // Long audio through the API against a spare instance with 5-minute parts: a 40-minute WAV
@@ -58,12 +60,12 @@ const details = async (app: AppInstance, account: Account, id: string) =>
   (await (await fetch(`${app.baseUrl}/api/transcriptions/${id}`, { headers: { cookie: account.cookieHeader } })).json()) as Details;
 
 /** Checks what every answered part request looked like; returns them in order of arrival. */
-function checkPartRequests(requests: RecordedRequest[]) {
+function checkPartRequests(requests: RecordedRequest[], partSeconds = PART_SECONDS) {
   const sorted = [...requests].sort((a, b) => a.sequence - b.sequence);
   for (const request of sorted) {
     expect(request.file).toMatchObject({ filename: 'audio.mp3', contentType: 'audio/mpeg' });
     expect(request.file?.bytes ?? Infinity).toBeLessThanOrEqual(25_000_000);
-    expect(request.file?.durationSeconds ?? Infinity).toBeLessThanOrEqual(PART_SECONDS + 0.1);
+    expect(request.file?.durationSeconds ?? Infinity).toBeLessThanOrEqual(partSeconds + 0.1);
   }
   return sorted;
 }
@@ -209,6 +211,100 @@ test.describe('long audio', () => {
     const saved = await details(app, account, id);
     expect(saved).toMatchObject({ status: 'done', text, audioBytes: statSync(wav).size });
     expect(saved.parts.map((part) => part.status)).toEqual(['done', 'done', 'done']);
+  });
+
+  test('a WAV sent with tus in slow PATCHes is transcribed while it uploads: the first part reaches the upstream before the last PATCH', async ({ browser }) => {
+    test.setTimeout(300_000);
+    const wav = readFileSync(speechLikeWav(840));
+    app = await startAppInstance({ name: 'long-grow', port: SPARE_APP_PORTS[2], env });
+    const account = await registerAccount(browser, 'long-grow', app.baseUrl);
+    const upload = await createTusUpload(app.baseUrl, account.cookieHeader, { 'Upload-Length': String(wav.byteLength), 'Upload-Metadata': tusMetadata({ filename: 'Lecture.wav', filetype: 'audio/wav' }) });
+    let offset = await upload.patch(wav.subarray(0, 1_000_000), 0);
+
+    const marker = uniqueMarker();
+    const answer = transcribeResumable(app.baseUrl, account.cookieHeader, { resumableUpload: upload.id, prompt: `${marker} fake:echo fake:delay=0`, stream: true });
+    await expect.poll(async () => (await answer.peek()).some((event) => event.type === 'transcript.created')).toBe(true);
+    // Of two requests for one upload, the second is told it is taken.
+    const second = await fetch(`${app.baseUrl}/api/transcriptions`, {
+      method: 'POST',
+      headers: { cookie: account.cookieHeader, 'content-type': 'application/json' },
+      body: JSON.stringify({ resumableUpload: upload.id }),
+    });
+    expect(second.status).toBe(409);
+    // One that wants the stream (a page reloaded mid-upload) follows the running transcription instead.
+    const follower = transcribeResumable(app.baseUrl, account.cookieHeader, { resumableUpload: upload.id, stream: true });
+
+    // 12 MB (6 minutes of audio) in 1 MB PATCHes: more than one 5-minute part.
+    while (offset < 12_000_000) offset = await upload.patch(wav.subarray(offset, offset + 1_000_000), offset);
+    await expect.poll(async () => (await upstreamRequests(marker)).length, { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+    const firstPartAt = Math.min(...(await upstreamRequests(marker)).map((request) => request.receivedAt));
+    while (offset < wav.byteLength) offset = await upload.patch(wav.subarray(offset, offset + 4_000_000), offset);
+    const lastPatchAt = Date.now();
+    expect(firstPartAt).toBeLessThan(lastPatchAt);
+
+    const events = await answer.events;
+    const requests = checkPartRequests(await upstreamRequests(marker));
+    expect(requests).toHaveLength(3);
+    const texts = requests.map((request) => echoText(request.file?.sha256 ?? ''));
+    expect(events.at(-1)).toMatchObject({ type: 'transcript.text.done', text: texts.join(' ') });
+    expect(events.filter((event) => event.type === 'transcript.part').map((event) => event.index)).toEqual([1, 2, 3]);
+    const followed = await follower.events;
+    expect(followed.find((event) => event.type === 'transcript.created')?.id).toBe(events[0]?.id);
+    expect(followed.at(-1)).toMatchObject({ type: 'transcript.text.done', text: texts.join(' ') });
+    // The complete upload became the transcript's audio (for the player), and the upload is gone.
+    const saved = await details(app, account, events[0]?.id ?? '');
+    expect(saved).toMatchObject({ status: 'done', text: texts.join(' '), audioBytes: wav.byteLength });
+    expect((await upload.head()).status).toBe(404);
+  });
+
+  test('a recording (deferred length) is transcribed part by part while it grows, waits through a pause longer than the idle timeout, and ends at its final PATCH', async ({ browser }) => {
+    test.setTimeout(300_000);
+    const webm = readFileSync(speechLikeWebm(240));
+    // 1-minute recording parts; the idle timeout (3 s) is far shorter than the pause below.
+    app = await startAppInstance({ name: 'long-record', port: SPARE_APP_PORTS[2], env: { ...env, TRANSCRIBE_IDLE_TIMEOUT_MS: '3000', RECORDING_PART_MINUTES: '1' } });
+    const account = await registerAccount(browser, 'long-record', app.baseUrl);
+
+    // A stated duration past the day's allowance (200 minutes here) is refused at creation, before any byte.
+    const statedWays: Record<string, string>[] = [
+      { 'Upload-Metadata': tusMetadata({ filetype: 'audio/wav', duration: '13000' }) },
+      { 'Upload-Metadata': tusMetadata({ filetype: 'audio/wav' }), 'X-Audio-Duration-Seconds': '13000' },
+    ];
+    for (const stated of statedWays) {
+      const refused = await fetch(`${app.baseUrl}/api/uploads/resumable`, { method: 'POST', headers: { cookie: account.cookieHeader, 'Tus-Resumable': '1.0.0', 'Upload-Length': '80000000', ...stated } });
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toMatchObject({ error: { code: 'rate_limit:daily_duration', message: expect.stringMatching(/daily allowance of 200 minutes/) } });
+    }
+
+    const upload = await createTusUpload(app.baseUrl, account.cookieHeader, {
+      'Upload-Defer-Length': '1',
+      'Upload-Metadata': tusMetadata({ filename: 'Recording.webm', filetype: 'audio/webm;codecs=opus', source: 'recording' }),
+    });
+    const step = 16_000;
+    let offset = await upload.patch(webm.subarray(0, step), 0);
+    const marker = uniqueMarker();
+    const answer = transcribeResumable(app.baseUrl, account.cookieHeader, { resumableUpload: upload.id, prompt: `${marker} fake:echo fake:delay=0`, stream: true });
+
+    // The first half, in small PATCHes, until two parts have gone upstream.
+    while (offset < webm.byteLength / 2) offset = await upload.patch(webm.subarray(offset, offset + step), offset);
+    await expect.poll(async () => (await upstreamRequests(marker)).length, { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+    // Offline for longer than the idle timeout: the transcription waits for the upload.
+    await sleep(6000);
+    expect((await answer.peek()).some((event) => event.type === 'error')).toBe(false);
+    const beforeStop = (await upstreamRequests(marker)).length;
+    while (offset < webm.byteLength) offset = await upload.patch(webm.subarray(offset, offset + step), offset);
+    expect((await answer.peek()).some((event) => event.type === 'transcript.text.done')).toBe(false);
+    // Stop: the final PATCH declares the length.
+    await upload.patch(Buffer.alloc(0), offset, { 'Upload-Length': String(webm.byteLength) });
+
+    const events = await answer.events;
+    const requests = checkPartRequests(await upstreamRequests(marker), 60);
+    expect(beforeStop).toBeGreaterThanOrEqual(1);
+    expect(requests.length).toBeGreaterThanOrEqual(4);
+    const texts = requests.map((request) => echoText(request.file?.sha256 ?? ''));
+    expect(events.at(-1)).toMatchObject({ type: 'transcript.text.done', text: texts.join(' ') });
+    const saved = await details(app, account, events[0]?.id ?? '');
+    expect(saved).toMatchObject({ status: 'done', audioBytes: webm.byteLength });
+    expect(saved.parts.map((part) => part.status)).toEqual(texts.map(() => 'done'));
   });
 
   test('kill -9 mid-way: the restarted instance resumes at the first unfinished part; finished parts are not sent again', async ({ browser }) => {

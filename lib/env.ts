@@ -33,6 +33,7 @@ const envSchema = z.object({
   MAX_UPLOAD_MB: optionalInteger(25, 100_000),
   PART_MAX_MINUTES: optionalInteger(1, 60),
   FFMPEG_PATH: optionalString,
+  RECORDING_PART_MINUTES: optionalInteger(1, 60),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_UPS_PER_IP: optionalInteger(1, 1_000_000),
@@ -87,6 +88,8 @@ function loadConfig() {
       partMaxSeconds: (env.PART_MAX_MINUTES ?? 20) * 60,
       /** The ffmpeg that splits it (lib/audio/ffmpeg.ts), `off` for none; unset: the one on PATH, else the bundled one. */
       ffmpegPath: env.FFMPEG_PATH,
+      /** A recording transcribed while it grows gets short parts: at Stop, at most this much is left to transcribe. */
+      recordingPartSeconds: (env.RECORDING_PART_MINUTES ?? 3) * 60,
     },
     engine: {
       /** Recognitions at once; the rest wait in line. */

@@ -46,3 +46,10 @@ export function speechLikeMp3(seconds: number) {
     ffmpeg(['-f', 'lavfi', '-i', `aevalsrc=${EXPRESSION}:s=16000:d=${seconds}`, '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3', file]),
   );
 }
+
+/** WebM/Opus at 32 kbit/s, as a browser records (4 kB a second): 30 minutes is about 7 MB. */
+export function speechLikeWebm(seconds: number) {
+  return cached(`speech-like-${seconds}s.webm`, (file) =>
+    ffmpeg(['-f', 'lavfi', '-i', `aevalsrc=${EXPRESSION}:s=48000:d=${seconds}`, '-ac', '1', '-c:a', 'libopus', '-b:a', '32k', '-f', 'webm', file]),
+  );
+}

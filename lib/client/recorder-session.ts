@@ -15,6 +15,9 @@ export type RecordingResult = { id: string; file: File; durationMs: number; reas
 
 export type RecordingSession = {
   id: string;
+  fileName: string;
+  /** What MediaRecorder reported, e.g. "audio/webm;codecs=opus". */
+  mimeType: string;
   elapsedMs: () => number;
   pause: () => void;
   resume: () => void;
@@ -30,6 +33,13 @@ export type RecordingCallbacks = {
   onNearLimit: () => void;
   /** Saving to the device failed: the recording lives only in this page until it is uploaded. */
   onStorageFailed: () => void;
+  /** Each chunk, in order, once the device has it (or failed to keep it); `durationMs` is the recording's length with it. */
+  onSaved?: (piece: Blob, durationMs: number) => void;
+};
+
+export type RecordingOptions = {
+  /** The recording stops before it outgrows this (the upload limit). */
+  maxBytes: number;
 };
 
 export class RecorderProblem extends Error {}
@@ -52,7 +62,7 @@ function problemFrom(error: unknown) {
 }
 
 /** Asks for the microphone and starts recording; throws a RecorderProblem with words for the person. */
-export async function startRecordingSession(ownerId: string, callbacks: RecordingCallbacks): Promise<RecordingSession> {
+export async function startRecordingSession(ownerId: string, { maxBytes }: RecordingOptions, callbacks: RecordingCallbacks): Promise<RecordingSession> {
   if (typeof MediaRecorder === 'undefined' || !navigator.mediaDevices?.getUserMedia) throw new RecorderProblem(UNSUPPORTED);
 
   let stream: MediaStream;
@@ -114,12 +124,17 @@ export async function startRecordingSession(ownerId: string, callbacks: Recordin
     inMemory.push(event.data);
     totalBytes += event.data.size;
     largestChunk = Math.max(largestChunk, event.data.size);
-    const chunk = { id, seq: seq++, data: event.data.arrayBuffer(), durationMs: elapsedMs() };
-    writes = writes.then(async () => {
-      if (savedOnDevice) await appendRecordingChunk({ ...chunk, data: await chunk.data });
-    }).catch(storageFailed);
+    const piece = event.data;
+    const chunk = { id, seq: seq++, data: piece.arrayBuffer(), durationMs: elapsedMs() };
+    // The device first, then the upload: whatever the server has is also on the device.
+    writes = writes
+      .then(async () => {
+        if (savedOnDevice) await appendRecordingChunk({ ...chunk, data: await chunk.data });
+      })
+      .catch(storageFailed)
+      .then(() => callbacks.onSaved?.(piece, chunk.durationMs));
 
-    const size = recordingSizeState(totalBytes, largestChunk);
+    const size = recordingSizeState(totalBytes, largestChunk, maxBytes);
     if (size !== 'ok' && !warned) {
       warned = true;
       callbacks.onNearLimit();
@@ -155,6 +170,8 @@ export async function startRecordingSession(ownerId: string, callbacks: Recordin
 
   return {
     id,
+    fileName,
+    mimeType,
     elapsedMs,
     pause: () => {
       if (recorder.state !== 'recording') return;

@@ -145,6 +145,10 @@ export type ResumableUploadInput = {
   prompt?: string;
   /** Bytes the server has confirmed or that are on their way; total is null while a recording runs. */
   onProgress?: (sent: number, total: number | null) => void;
+  /** Bytes the server has stored, after each PATCH it acknowledged. */
+  onAccepted?: (bytes: number) => void;
+  /** A recording made in the app rather than a chosen file. */
+  recorded?: boolean;
 };
 
 export type ResumableUploadHandle = {
@@ -199,6 +203,7 @@ export function startResumableUpload(input: ResumableUploadInput): ResumableUplo
         filetype: input.fileType,
         ...(input.language ? { language: input.language } : {}),
         ...(input.prompt?.trim() ? { prompt: input.prompt } : {}),
+        ...(input.recorded ? { source: 'recording' } : {}),
       },
       fingerprint: async () => input.fingerprint,
       storeFingerprintForResuming: true,
@@ -206,6 +211,7 @@ export function startResumableUpload(input: ResumableUploadInput): ResumableUplo
       uploadLengthDeferred: Boolean(growing),
       ...(growing ? { fileReader: { openFile: async () => growing } } : {}),
       onProgress: (sent, total) => input.onProgress?.(sent, growing ? null : total),
+      onChunkComplete: (_size, accepted) => input.onAccepted?.(accepted),
       onSuccess: () => finish({ status: 'done', uploadId: uploadIdFromUrl(upload?.url ?? null) ?? '' }),
       onError: (error) => {
         if (stopped) return;

@@ -1,7 +1,7 @@
 import type { TranscriptEvent } from '@/lib/transcription/events';
 import { SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
 import { apiErrorFromText } from './fetch-json';
-import { startResumableUpload, type ResumableUploadSettings } from './resumable-upload';
+import { type ResumableUploadHandle, startResumableUpload, type ResumableUploadSettings } from './resumable-upload';
 
 /**
  * The stream reader validates events with the zod schema; zod would triple this page's own
@@ -35,8 +35,8 @@ export type UploadTranscriptionInput = {
   directUpload?: DirectUpload;
   /** Send the file as a resumable (tus) upload first (fingerprint: fileFingerprint), then ask the server to transcribe it. */
   resumable?: { settings: ResumableUploadSettings; fingerprint: string };
-  /** A resumable upload already complete (a recording uploaded while it was made): only ask the server to transcribe it. */
-  resumableUploadId?: string;
+  /** A recording's resumable upload, running since it started (lib/client/recording-upload.ts): the server is asked to transcribe it. */
+  recordingUpload?: Pick<ResumableUploadHandle, 'done' | 'abort'>;
   /** A recording made in the app rather than a chosen file: the history says which. */
   recorded?: boolean;
 };
@@ -66,11 +66,11 @@ export function uploadTranscription(input: UploadTranscriptionInput): { done: Pr
   const storeUpload = new AbortController();
   const done = preloadUploadSupport().then(
     async (support): Promise<UploadOutcome> => {
-      // A long file goes resumably even where small ones go straight to the Blob store.
+      // A long file or a recording goes resumably even where small files go straight to the Blob store.
       const request = input.resumable
         ? await uploadResumably(input, input.resumable, storeUpload.signal)
-        : input.resumableUploadId
-          ? storedUploadRequest(input, { resumableUpload: input.resumableUploadId })
+        : input.recordingUpload
+          ? await afterResumableUpload(input, input.recordingUpload, storeUpload.signal)
           : input.directUpload
             ? await uploadToStore(input, input.directUpload, storeUpload.signal)
             : multipartRequest(input);
@@ -158,6 +158,18 @@ async function uploadResumably(
       if (total) onUploadProgress?.(Math.min(sent / total, 1));
     },
   });
+  return afterResumableUpload({ file, language, prompt, onUploadProgress }, upload, signal);
+}
+
+/**
+ * The request naming a resumable upload to the server, sent once the upload is complete. For a
+ * recording this is the one place that decides when its transcription is asked for.
+ */
+async function afterResumableUpload(
+  { file, language, prompt, onUploadProgress }: Pick<UploadTranscriptionInput, 'file' | 'language' | 'prompt' | 'onUploadProgress'>,
+  upload: Pick<ResumableUploadHandle, 'done' | 'abort'>,
+  signal: AbortSignal,
+): Promise<TranscriptionRequest | UploadOutcome> {
   signal.addEventListener('abort', () => void upload.abort(), { once: true });
   const outcome = await upload.done;
   if (outcome.status === 'aborted') return { status: 'aborted', id: undefined };

@@ -4,6 +4,7 @@ import { useEffect, useReducer, useRef } from 'react';
 import { MAX_AUDIO_BYTES } from '@/lib/audio/format';
 import { audioFileProblem } from './audio-file-problem';
 import { revalidateHistory } from './keys';
+import { type RecordingUpload, startRecordingUpload } from './recording-upload';
 import { deleteRecording, markRecordingSent } from './recordings-store';
 import { fileFingerprint, type ResumableUploadSettings } from './resumable-upload';
 import { initialUploadState, isUploading, keptOnDevice, releasesLocalCopy, uploadReducer } from './upload-state';
@@ -71,21 +72,37 @@ export function useTranscriptionUpload({
       .catch(() => undefined);
   }
 
-  async function transcribe(file: File, recordingId: string | undefined) {
+  /**
+   * Where long audio is on, a recording always goes up resumably: the upload made while recording,
+   * or (sent again, or left by a reload) one resumed from the server's offset under its id.
+   */
+  function recordingUploadFor(file: File, recordingId: string | undefined, live: RecordingUpload | undefined) {
+    if (!recordingId || !resumableUpload) return undefined;
+    return (
+      live ??
+      startRecordingUpload({ settings: resumableUpload, userId, recordingId, fileName: file.name, fileType: file.type, language, prompt, initial: [file], ended: true })
+    );
+  }
+
+  async function transcribe(file: File, recordingId: string | undefined, live?: RecordingUpload) {
     if (!configured || running) return;
     const problem = await audioFileProblem(file, maxUploadBytes);
     if (problem) {
+      void live?.abort();
       dispatch({ type: 'problem', problem });
       return;
     }
     dispatch({ type: 'started' });
+    const recordingUpload = recordingUploadFor(file, recordingId, live);
 
     const upload = uploadTranscription({
       file,
       language,
       prompt,
       directUpload,
-      resumable: resumableUpload && file.size > MAX_AUDIO_BYTES ? { settings: resumableUpload, fingerprint: fileFingerprint(userId, file) } : undefined,
+      recordingUpload,
+      resumable:
+        !recordingUpload && resumableUpload && file.size > MAX_AUDIO_BYTES ? { settings: resumableUpload, fingerprint: fileFingerprint(userId, file) } : undefined,
       recorded: recordingId !== undefined,
       onUploadProgress: (fraction) => dispatch({ type: 'upload.progress', fraction }),
       onEvent: (event) => {
@@ -112,10 +129,11 @@ export function useTranscriptionUpload({
     showProblem: (problem: string) => dispatch({ type: 'problem', problem }),
     /** Sends the chosen file (or recording) again, with the options as they are now. */
     transcribeChosen: () => (state.file ? void transcribe(state.file, state.recordingId) : undefined),
-    transcribeRecording: (file: File, recordingId: string) => {
+    /** `live`: the upload made while recording, with only its tail left to send. */
+    transcribeRecording: (file: File, recordingId: string, live?: RecordingUpload) => {
       if (running) return;
       dispatch({ type: 'recording.chosen', file, recordingId });
-      void transcribe(file, recordingId);
+      void transcribe(file, recordingId, live);
     },
     cancel: () => {
       const id = runRef.current?.transcriptId;

@@ -123,6 +123,23 @@ describe.each(testDatabases)('resumable uploads on $dialect', ({ dialect }) => {
     expect(await db.claimResumableUpload({ id: upload.id, userId, transcriptId: crypto.randomUUID() })).toBe(true);
   });
 
+  it('is claimed while growing, keeps growing, and is found by its transcript', async () => {
+    const userId = await newUserId(db);
+    const upload = newUpload(userId, { length: undefined });
+    await db.createResumableUpload({ upload, audioBytesPerDay: 10_000 });
+    const transcriptId = crypto.randomUUID();
+    expect(await db.getResumableUploadClaimedBy({ transcriptId, userId })).toBeUndefined();
+    expect(await db.claimResumableUpload({ id: upload.id, userId, transcriptId, growing: true })).toBe(true);
+    expect(await db.claimResumableUpload({ id: upload.id, userId, transcriptId: crypto.randomUUID(), growing: true })).toBe(false);
+    expect(await commit(db, upload, 0, 100)).toBe(true);
+    expect(await db.declareResumableUploadLength({ id: upload.id, userId, length: 150 })).toBe(true);
+    expect(await commit(db, upload, 100, 50)).toBe(true);
+    expect(await db.getResumableUploadClaimedBy({ transcriptId, userId })).toMatchObject({ id: upload.id, offset: 150, length: 150, claimedBy: transcriptId });
+    expect(await db.getResumableUploadClaimedBy({ transcriptId, userId: await newUserId(db) })).toBeUndefined();
+    // Claimed bytes still count toward the day until the transcript counts them.
+    expect(await db.createResumableUpload({ upload: newUpload(userId, { length: 9900 }), audioBytesPerDay: 10_000 })).toBe(false);
+  });
+
   it('deletes an upload with its chunks, and sweeps expired ones', async () => {
     const userId = await newUserId(db);
     const kept = newUpload(userId);

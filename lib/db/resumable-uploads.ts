@@ -60,7 +60,7 @@ export type NewResumableUpload = {
 
 /**
  * Creates the upload if the user's audio of the last 24 hours, plus what their other open uploads
- * hold or declare, plus this one's declared length, stays within `audioBytesPerDay` (a deferred
+ * hold or declare (claimed ones too: a growing one counts as a transcription only once complete), plus this one's declared length, stays within `audioBytesPerDay` (a deferred
  * length counts as 0 until declared, but there must be room left). Checked and inserted under the
  * user's lock, so that parallel creations cannot both pass. False when refused.
  */
@@ -74,7 +74,6 @@ export function createResumableUpload({ upload, audioBytesPerDay }: { upload: Ne
         .selectFrom('resumable_uploads')
         .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>(eb.fn.coalesce('upload_length', 'upload_offset')), eb.lit(0)).as('bytes'))
         .where('user_id', '=', upload.userId)
-        .where('claimed_by', 'is', null)
         .where('expires_at', '>', createdAt)
         .executeTakeFirstOrThrow();
       const used = (await audioBytesUsedToday(trx, upload.userId)) + Number(open.bytes);
@@ -130,7 +129,8 @@ export function listResumableUploadChunks({ id, userId, from = 0 }: { id: string
 
 /**
  * Moves the offset from `start` to `start + bytes` and records the chunk stored there, if the
- * offset is still `start`, the upload is not claimed and the chunk fits its declared length.
+ * offset is still `start` and the chunk fits its declared length (a claimed upload may still be
+ * growing: a complete one takes nothing more anyway).
  * False when another request got there first (or the upload is gone): the caller's chunk is then
  * not part of the upload and must be deleted. `audioType` records the sniffed container.
  */
@@ -158,7 +158,6 @@ export function commitResumableUploadChunk({
         .where('id', '=', id)
         .where('user_id', '=', userId)
         .where('upload_offset', '=', start)
-        .where('claimed_by', 'is', null)
         .where('expires_at', '>', now())
         .where((eb) => eb.or([eb('upload_length', 'is', null), eb('upload_length', '>=', start + bytes)]))
         .executeTakeFirst();
@@ -186,21 +185,31 @@ export function declareResumableUploadLength({ id, userId, length }: { id: strin
 }
 
 /**
- * Marks the owner's complete upload as taken by a transcript; false when it is incomplete, taken
- * already (two requests for one upload: one wins) or not theirs.
+ * Marks the owner's upload as taken by a transcript; false when it is taken already (two requests
+ * for one upload: one wins), not theirs, or incomplete unless `growing` (a transcription that
+ * follows the upload while it grows). A claimed upload still takes its remaining bytes.
  */
-export function claimResumableUpload({ id, userId, transcriptId }: { id: string; userId: string; transcriptId: string }) {
+export function claimResumableUpload({ id, userId, transcriptId, growing = false }: { id: string; userId: string; transcriptId: string; growing?: boolean }) {
   return run('claimResumableUpload', async () => {
     const db = await getDb();
-    const result = await db
+    let claim = db
       .updateTable('resumable_uploads')
       .set({ claimed_by: transcriptId, updated_at: now() })
       .where('id', '=', id)
       .where('user_id', '=', userId)
-      .where('claimed_by', 'is', null)
-      .where((eb) => eb('upload_offset', '=', eb.ref('upload_length')))
-      .executeTakeFirst();
+      .where('claimed_by', 'is', null);
+    if (!growing) claim = claim.where((eb) => eb('upload_offset', '=', eb.ref('upload_length')));
+    const result = await claim.executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  });
+}
+
+/** The owner's upload that this transcript claimed and has not yet made its audio: what a takeover goes on following. */
+export function getResumableUploadClaimedBy({ transcriptId, userId }: { transcriptId: string; userId: string }) {
+  return run('getResumableUploadClaimedBy', async () => {
+    const db = await getDb();
+    const row = await db.selectFrom('resumable_uploads').selectAll().where('claimed_by', '=', transcriptId).where('user_id', '=', userId).executeTakeFirst();
+    return row ? toUpload(row) : undefined;
   });
 }
 

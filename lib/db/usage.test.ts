@@ -85,6 +85,19 @@ describe.each(testDatabases)('transcription usage on $dialect', ({ dialect }) =>
     expect(await db.reserveTranscriptionUsage({ id: crypto.randomUUID(), userId: await newUserId(db), limits: withSeconds, declaredSeconds: 3600 })).toEqual({ ok: true });
   });
 
+  it('sums the seconds counted today, the user\'s own only', async () => {
+    const userId = await newUserId(db);
+    expect(await db.getAudioSecondsUsedToday({ userId })).toBe(0);
+    const perDay = 10_000;
+    for (const seconds of [600, 150]) {
+      const id = crypto.randomUUID();
+      await db.reserveTranscriptionUsage({ id, userId, limits: { ...limits, audioSecondsPerDay: perDay } });
+      await db.recordTranscriptionSeconds({ id, userId, seconds, audioSecondsPerDay: perDay });
+    }
+    expect(await db.getAudioSecondsUsedToday({ userId })).toBe(750);
+    expect(await db.getAudioSecondsUsedToday({ userId: await newUserId(db) })).toBe(0);
+  });
+
   it('refuses with the limit that was passed, and release is idempotent', async () => {
     const userId = await newUserId(db);
     const slots = [await db.reserveTranscription({ userId }), await db.reserveTranscription({ userId }), await db.reserveTranscription({ userId })];

@@ -109,6 +109,20 @@ export function recordTranscriptionSeconds({ id, userId, seconds, audioSecondsPe
   });
 }
 
+/** Seconds of audio the user's transcriptions counted in the last 24 hours: what a stated duration is checked against before an upload starts. */
+export function getAudioSecondsUsedToday({ userId }: { userId: string }) {
+  return run('getAudioSecondsUsedToday', async () => {
+    const db = await getDb();
+    const row = await db
+      .selectFrom('transcription_usage')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('audio_seconds'), eb.lit(0)).as('seconds'))
+      .where('user_id', '=', userId)
+      .where('started_at', '>=', new Date(Date.now() - DAY_MS).toISOString())
+      .executeTakeFirstOrThrow();
+    return Number(row.seconds);
+  });
+}
+
 /** Audio bytes the user's transcriptions took in the last 24 hours, read inside the caller's transaction (which holds the user's lock). */
 export async function audioBytesUsedToday(trx: Transaction<Database>, userId: string) {
   const row = await trx

@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { ACCEPTED_AUDIO_MIME_TYPES } from '@/lib/audio/format';
 import { createResumableUpload, declareResumableUploadLength, getResumableUpload, type ResumableUpload } from '@/lib/db/resumable-uploads';
 import { getConfig } from '@/lib/env';
+import { getAudioSecondsUsedToday } from '@/lib/db/usage';
 import { AppError } from '@/lib/errors';
+import { dailyDurationRefusal } from '@/lib/quota/transcription';
 import { transcriptionOptionsSchema } from '@/lib/transcription/options';
 import { appendToUpload, OffsetMovedError, removeUpload, sweepExpiredUploads } from './storage';
 
@@ -32,6 +34,8 @@ export const uploadMetadataSchema = z.object({
     .refine((type) => ACCEPTED_AUDIO_MIME_TYPES.includes(type), { error: 'filetype must be an audio type: MP3, MP4, M4A, WAV, WebM or Ogg.' }),
   language: transcriptionOptionsSchema.shape.language,
   prompt: transcriptionOptionsSchema.shape.prompt,
+  /** The audio's duration in seconds when the client knows it: past the day's allowance, refused before any byte. */
+  duration: z.coerce.number().positive().max(7 * 24 * 3600).optional(),
 });
 
 function toTusUpload(upload: ResumableUpload) {
@@ -51,10 +55,13 @@ function toTusUpload(upload: ResumableUpload) {
  */
 export class ResumableDataStore extends DataStore {
   private readonly userId: string;
+  /** The duration stated in the creation request's X-Audio-Duration-Seconds header. */
+  private readonly declaredSeconds: number | undefined;
 
-  constructor({ userId }: { userId: string }) {
+  constructor({ userId, declaredSeconds }: { userId: string; declaredSeconds?: number }) {
     super();
     this.userId = userId;
+    this.declaredSeconds = declaredSeconds;
     this.extensions = ['creation', 'creation-with-upload', 'creation-defer-length', 'termination', 'expiration'];
   }
 
@@ -70,6 +77,10 @@ export class ResumableDataStore extends DataStore {
       const issue = metadata.error.issues[0];
       throw new AppError('bad_request:upload', issue ? `${issue.path.join('.')}: ${issue.message}` : 'Invalid upload metadata.');
     }
+    const seconds = metadata.data.duration ?? this.declaredSeconds;
+    const { limits } = getConfig();
+    // Not under the user's lock: the transcription counts the real duration again, part by part.
+    if (seconds !== undefined && (await getAudioSecondsUsedToday({ userId: this.userId })) + seconds > limits.audioSecondsPerDay) throw dailyDurationRefusal();
     const createdAt = new Date();
     const created = await createResumableUpload({
       audioBytesPerDay: getConfig().limits.audioBytesPerDay,

@@ -7,6 +7,7 @@ import { getDirectUploads } from '@/lib/audio-store';
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
+import { declaredAudioSeconds } from '@/lib/transcription/incoming';
 import { newUploadId, ResumableDataStore } from './data-store';
 import { BLOB_CHUNK_BYTES, LOCAL_CHUNK_BYTES, RESUMABLE_UPLOAD_PATH, type ResumableUploadSettings } from './settings';
 import { uploadNotFound } from './storage';
@@ -48,7 +49,7 @@ export async function handleResumableUpload(request: Request, { userId, uploadId
   let answered: AppError | undefined;
   const server = new Server({
     path: RESUMABLE_UPLOAD_PATH,
-    datastore: new ResumableDataStore({ userId }),
+    datastore: new ResumableDataStore({ userId, declaredSeconds: request.method === 'POST' ? declaredAudioSeconds(request.headers) : undefined }),
     locker: lockerFor(userId),
     relativeLocation: true,
     // Same-origin only: no CORS header for anyone.

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll, vi } from 'vitest';
 import { type FakeBlob, startFakeBlob } from '@/e2e/support/fake-blob';
 import { type TestModules, testDatabases, useTestDatabase } from '@/lib/db/test-databases';
 
@@ -98,6 +98,25 @@ describe.each(stores)('resumable upload storage on $dialect with the $store stor
     await db.declareResumableUploadLength({ ...upload, length: data.byteLength });
     await appendToUpload({ upload: await current(upload), body: pieces(data.subarray(2 * CHUNK)), chunkBytes: CHUNK });
     expect(hex(new Uint8Array(await reading))).toBe(hex(data));
+  });
+
+  it('hears each look for new bytes while it waits, and gives up on an upload that stopped growing for 30 minutes', async () => {
+    const { appendToUpload, openUploadStream, FOLLOW_GIVE_UP_MS } = await storage();
+    const upload = await newUpload(db, undefined);
+    await appendToUpload({ upload: await current(upload), body: pieces(wav(CHUNK)), chunkBytes: CHUNK });
+    let looks = 0;
+    const reader = openUploadStream({ ...upload, follow: true, onPoll: () => looks++ }).getReader();
+    const reading = (async () => {
+      while (!(await reader.read()).done);
+    })();
+    reading.catch(() => undefined);
+    await vi.waitFor(() => expect(looks).toBeGreaterThanOrEqual(3), { timeout: 5000 });
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + FOLLOW_GIVE_UP_MS + 1000);
+    try {
+      await expect(reading).rejects.toMatchObject({ code: 'timeout:upload' });
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('refuses bytes that are not audio and deletes the upload, also when the first ones come in tiny requests', async () => {

@@ -138,16 +138,33 @@ export type UploadReadOptions = {
    * upload is complete. Without it the stream ends with the bytes stored so far.
    */
   follow?: boolean;
+  /** While following: hears every look for new bytes, a sign that the upload is alive even when nothing arrives. */
+  onPoll?: () => void;
   signal?: AbortSignal;
 };
 
-async function* uploadBytes({ id, userId, start = 0, end = Number.POSITIVE_INFINITY, follow = false, signal }: UploadReadOptions) {
+/** A followed upload that stops growing for this long is given up on (the client is gone for good). */
+export const FOLLOW_GIVE_UP_MS = 30 * 60 * 1000;
+
+export const uploadStalled = () =>
+  new AppError('timeout:upload', `The upload stopped growing for ${FOLLOW_GIVE_UP_MS / 60_000} minutes, so its transcription stopped. The text of its finished parts is kept.`);
+
+async function* uploadBytes({ id, userId, start = 0, end = Number.POSITIVE_INFINITY, follow = false, onPoll, signal }: UploadReadOptions) {
   const store = getAudioStore();
   let position = start;
+  let seenOffset = -1;
+  let grewAt = Date.now();
   for (;;) {
     signal?.throwIfAborted();
     const upload = await getResumableUpload({ id, userId });
     if (!upload) throw uploadNotFound();
+    if (upload.offset !== seenOffset) {
+      seenOffset = upload.offset;
+      grewAt = Date.now();
+    } else if (Date.now() - grewAt > FOLLOW_GIVE_UP_MS) {
+      throw uploadStalled();
+    }
+    onPoll?.();
     const stop = Math.min(end, upload.length ?? Number.POSITIVE_INFINITY);
     for (const chunk of await listResumableUploadChunks({ id, userId, from: position })) {
       if (position >= stop) return;
@@ -190,14 +207,16 @@ export function openUploadStream(options: UploadReadOptions): ReadableStream<Uin
 
 /**
  * Moves a complete upload into the audio store as the one object `key` (what the player and the
- * transcription read), then deletes the upload and its chunks.
+ * transcription read), then deletes the upload and its chunks. `onStored` runs in between (the
+ * transcript records its audio): a crash before the upload is gone leaves it to be moved again.
  */
-export async function moveUploadToAudio({ upload, key }: { upload: ResumableUpload; key: string }) {
+export async function moveUploadToAudio({ upload, key, onStored }: { upload: ResumableUpload; key: string; onStored?: (bytes: number) => Promise<void> }) {
   const store = getAudioStore();
   const { bytes } = await store.put(key, openUploadStream({ id: upload.id, userId: upload.userId }));
   if (bytes !== upload.length) {
     await store.delete(key).catch(() => undefined);
     throw new AppError('internal:storage', 'The upload could not be read back whole. Upload the file again.');
   }
+  await onStored?.(bytes);
   await deleteObjects(await deleteResumableUpload({ id: upload.id, userId: upload.userId }));
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FakeBlob, startFakeBlob } from '@/e2e/support/fake-blob';
 import { getAudioStore } from '@/lib/audio-store';
-import { isStoredUploadRequest, receiveStoredUpload } from './blob-source';
+import { isStoredUploadRequest, receiveStoredUpload, type StoredUpload } from './blob-source';
 
 const alice = randomUUID();
 const bob = randomUUID();
@@ -48,7 +48,7 @@ describe('receiveStoredUpload', () => {
 
   it('accepts this user’s audio upload, then copies it into the store and removes the upload', async () => {
     const pathname = await uploaded(alice, wav);
-    const upload = await receiveStoredUpload(transcribeRequest({ blob: pathname, fileName: 'Interview.wav', language: 'EN', stream: true }), alice);
+    const upload = (await receiveStoredUpload(transcribeRequest({ blob: pathname, fileName: 'Interview.wav', language: 'EN', stream: true }), alice)) as StoredUpload;
     expect(upload).toMatchObject({ fileName: 'Interview.wav', bytes: wav.byteLength, format: { container: 'wav' }, options: { language: 'en', stream: true } });
 
     const key = randomUUID();

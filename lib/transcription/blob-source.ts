@@ -7,7 +7,7 @@ import { MAX_AUDIO_BYTES, SNIFF_BYTES, sniffAudioFormat, type AudioFormat } from
 import { AppError } from '@/lib/errors';
 import { parseJsonBody } from '@/lib/http/body';
 import { transcriptionOptionsSchema, type TranscriptionOptions } from './options';
-import { receiveResumableUpload } from './resumable-source';
+import { receiveResumableUpload, type GrowingUpload } from './resumable-source';
 
 /** A request naming an upload is a few hundred bytes; anything much larger is not one. */
 const MAX_REQUEST_BYTES = 16 * 1024;
@@ -15,7 +15,7 @@ const MAX_REQUEST_BYTES = 16 * 1024;
 const requestSchema = z.object({
   /** The upload's pathname in the store, never a URL: the server resolves it against its own store. */
   blob: z.string().max(200).optional(),
-  /** Or a finished resumable (tus) upload's id. */
+  /** Or a resumable (tus) upload's id, finished or still arriving. */
   resumableUpload: z.uuid().optional(),
   /** The client's file name: the transcript's title only. */
   fileName: z.string().max(500).optional(),
@@ -49,7 +49,7 @@ const notFound = () => new AppError('not_found:upload', 'This upload does not ex
  * pathname gets the same 404 as a missing one), the file must exist, fit the size limit, and its
  * first bytes must prove an accepted audio container. A refused upload is removed.
  */
-export async function receiveStoredUpload(request: Request, userId: string): Promise<StoredUpload> {
+export async function receiveStoredUpload(request: Request, userId: string): Promise<StoredUpload | GrowingUpload> {
   const { blob: pathname, resumableUpload, fileName, stream, ...fields } = await parseJsonBody(request, requestSchema, { maxBytes: MAX_REQUEST_BYTES });
   if (resumableUpload) return receiveResumableUpload({ id: resumableUpload, userId, fields: { fileName, stream, ...fields } });
   const uploads = getDirectUploads();

@@ -7,6 +7,7 @@ import { getAudioStore } from '@/lib/audio-store';
 import { getJobBus, type JobMessage } from '@/lib/bus';
 import { claimEndedTranscript, forgetTranscriptAudio, newTranscriptLease, releaseTranscriptLease } from '@/lib/db/jobs';
 import { deletePartsByTranscriptId } from '@/lib/db/parts';
+import { getResumableUpload, releaseResumableUploadClaim } from '@/lib/db/resumable-uploads';
 import {
   completeTranscript,
   createTranscript,
@@ -20,6 +21,7 @@ import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
+import { moveUploadToAudio, openUploadStream, uploadNotFound } from '@/lib/resumable/storage';
 import type { TranscriptSource } from '@/lib/transcript-details';
 import type { StoredUpload } from './blob-source';
 import { deltaPieces, type TranscriptEvent } from './events';
@@ -27,6 +29,7 @@ import type { IncomingUpload } from './incoming';
 import { instanceId, keepLease } from './lease';
 import { transcribeInParts } from './parts';
 import { abortable, createFeed, webStreamOf } from './push-stream';
+import type { GrowingUpload } from './resumable-source';
 import { openTranscription, retryDelayMs, type UpstreamOptions } from './upstream';
 import { queuePositionOf } from './upstream-events';
 
@@ -42,6 +45,9 @@ export type JobResult = { ok: true; text: string; usage: unknown } | { ok: false
 type Listener = (event: TranscriptEvent) => void;
 
 type Run = (job: TranscriptionJob) => Promise<string>;
+
+/** A resumable upload still arriving, which the job reads as it grows; its length is undefined while deferred (a recording). */
+export type FollowedUpload = Pick<GrowingUpload, 'uploadId' | 'format' | 'length'> & { options: UpstreamOptions };
 
 type AttemptInput = {
   audio: ReadableStream<Uint8Array>;
@@ -266,6 +272,26 @@ export class TranscriptionJob {
     });
   }
 
+  /**
+   * Transcribes a resumable upload while it is still arriving (a long file, a recording), as a
+   * new transcript: the upload is claimed first, so that no other request transcribes it.
+   */
+  static async fromGrowingUpload({ id, userId, upload, source, requestId }: { id: string; userId: string; upload: GrowingUpload; source: TranscriptSource; requestId: string }) {
+    await upload.claim(id);
+    try {
+      await createTranscript(newTranscriptRow({ id, userId, upload, audioBytes: 0, source }));
+    } catch (error) {
+      await upload.release(id).catch(() => undefined);
+      throw error;
+    }
+    return new TranscriptionJob({ id, userId, requestId, run: (job) => job.runGrowing(upload, false) });
+  }
+
+  /** Goes on following a growing upload whose transcript this instance took over, after its finished parts. */
+  static resumeGrowing({ id, userId, upload, requestId }: { id: string; userId: string; upload: FollowedUpload; requestId: string }) {
+    return new TranscriptionJob({ id, userId, requestId, run: (job) => job.runGrowing(upload, true) });
+  }
+
   /** Transcribes audio that is already stored, e.g. to retry a failed transcription. */
   static async fromStoredAudio({ id, userId, format, options, requestId }: { id: string; userId: string; format: AudioFormat; options: UpstreamOptions; requestId: string }) {
     const conflict = () => new AppError('conflict:transcript', 'This transcript is already being transcribed.');
@@ -356,6 +382,67 @@ export class TranscriptionJob {
       return transcribeInParts(this.partsHost(), { input: await this.storedAudio(), container: format.container, options: () => options, resume: true });
     }
     return this.transcribe(format, async () => ({ audio: await this.storedAudio(), options }));
+  }
+
+  /**
+   * Reads the upload as it grows (waiting for it is not idleness: each look for new bytes is a
+   * sign of life) until its declared length is reached. A known length within the upstream's
+   * limit is one request; a longer or unknown one (a recording, with short parts) goes a part at
+   * a time, each as soon as it is complete. Once the upload is complete it becomes the
+   * transcript's audio. On failure the claim is given back (the finished parts are kept), so
+   * that the upload can be transcribed again; not when another instance took the job over.
+   */
+  private async runGrowing(upload: FollowedUpload, resume: boolean): Promise<string> {
+    this.markReady();
+    const follow = () => openUploadStream({ id: upload.uploadId, userId: this.userId, follow: true, onPoll: () => this.touch(), signal: this.signal });
+    try {
+      if (upload.length !== undefined && upload.length <= MAX_AUDIO_BYTES) {
+        const text = await this.transcribe(upload.format, async () => ({ audio: follow(), options: upload.options }));
+        await this.keepUpload(upload.uploadId);
+        return text;
+      }
+      let kept: Promise<void> = Promise.resolve();
+      // The audio is moved while the last part is transcribed: the player has it when the text is done.
+      const input = follow().pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          flush: () => {
+            kept = this.keepUpload(upload.uploadId);
+            kept.catch(() => undefined);
+          },
+        }),
+      );
+      const text = await transcribeInParts(this.partsHost(), {
+        input,
+        container: upload.format.container,
+        options: () => upload.options,
+        resume,
+        growing: true,
+        recording: upload.length === undefined,
+      });
+      await kept;
+      return text;
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'conflict:lease')) {
+        await releaseResumableUploadClaim({ id: upload.uploadId, userId: this.userId, transcriptId: this.id }).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  /** Makes the complete upload this transcript's audio, counted toward the day's bytes. */
+  private async keepUpload(uploadId: string) {
+    const upload = await getResumableUpload({ id: uploadId, userId: this.userId });
+    if (!upload) throw uploadNotFound();
+    await moveUploadToAudio({
+      upload,
+      key: this.id,
+      onStored: async (bytes) => {
+        await updateTranscriptProgress({ id: this.id, userId: this.userId, text: this.text, audioBytes: bytes });
+        this.uploadComplete = true;
+        this.metrics.audioBytes = bytes;
+        this.metrics.uploadCompletedAt = Date.now();
+      },
+    });
   }
 
   /** What the part pipeline (parts.ts) may do with this job. */

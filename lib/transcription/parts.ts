@@ -39,8 +39,10 @@ const joinTexts = (texts: readonly string[]) => texts.filter(Boolean).join(' ');
  * as soon as the audio up to it has arrived, saved when it starts and when it ends, and asked
  * for with the user's prompt plus the tail of the text so far. `resume` continues a transcript
  * after its finished parts, which are not sent again. The audio's duration counts toward the
- * daily allowance: a stated one at once, else the whole file's before anything goes upstream,
- * and in any case every part's end before it goes.
+ * daily allowance: a stated one at once, else the whole file's before anything goes upstream
+ * (not for a `growing` upload, whose end is not there yet), and in any case every part's end
+ * before it goes. A `recording` gets short parts (RECORDING_PART_MINUTES), so that little is
+ * left to transcribe when it stops.
  */
 export async function transcribeInParts(
   host: PartsHost,
@@ -50,11 +52,25 @@ export async function transcribeInParts(
     options,
     declaredSeconds,
     resume = false,
-  }: { input: ReadableStream<Uint8Array>; container: AudioFormat['container']; options: () => UpstreamOptions; declaredSeconds?: number; resume?: boolean },
+    growing = false,
+    recording = false,
+  }: {
+    input: ReadableStream<Uint8Array>;
+    container: AudioFormat['container'];
+    options: () => UpstreamOptions;
+    declaredSeconds?: number;
+    resume?: boolean;
+    growing?: boolean;
+    recording?: boolean;
+  },
 ): Promise<string> {
   const { longAudio, limits, transcription, engine } = getConfig();
-  // The offline engine refuses audio past its own maximum: its parts are kept within it.
-  const partMaxSeconds = transcription.engine === 'builtin' ? Math.min(longAudio.partMaxSeconds, engine.maxAudioSeconds) : longAudio.partMaxSeconds;
+  const partMaxSeconds = Math.min(
+    longAudio.partMaxSeconds,
+    // The offline engine refuses audio past its own maximum: its parts are kept within it.
+    transcription.engine === 'builtin' ? engine.maxAudioSeconds : Number.POSITIVE_INFINITY,
+    recording ? longAudio.recordingPartSeconds : Number.POSITIVE_INFINITY,
+  );
   const saved = resume ? await getPartsByTranscriptId({ transcriptId: host.id, userId: host.userId }) : [];
   const firstUnfinished = saved.findIndex((part, position) => part.part_index !== position || part.status !== 'done');
   const finished = firstUnfinished === -1 ? saved : saved.slice(0, firstUnfinished);
@@ -82,7 +98,8 @@ export async function transcribeInParts(
   };
 
   try {
-    await count(declaredSeconds ?? (await abortable(splitter.duration, host.signal)));
+    if (declaredSeconds !== undefined) await count(declaredSeconds);
+    else if (!growing) await count(await abortable(splitter.duration, host.signal));
     for await (const part of splitter.parts) {
       await count(Math.max(counted, part.startSeconds + part.durationSeconds));
       const place = { index: part.index, startSeconds: part.startSeconds, durationSeconds: part.durationSeconds };

@@ -9,6 +9,7 @@ import { log } from '@/lib/log';
 import { reserveTranscription, type TranscriptionSlot } from '@/lib/quota/transcription';
 import type { TranscriptSource } from '@/lib/transcript-details';
 import { isStoredUploadRequest, receiveStoredUpload } from './blob-source';
+import { isGrowingUpload } from './resumable-source';
 import { checkUploadHeaders, declaredAudioSeconds, receiveUpload, type FieldCheck } from './incoming';
 import { TranscriptionJob } from './job';
 import type { TranscriptionOptions } from './options';
@@ -20,7 +21,8 @@ export type StartedTranscription = { job: TranscriptionJob; options: Transcripti
  * Starts a transcription for `userId` from the request that carries its audio: a multipart
  * upload, streamed to the upstream and the audio store as it arrives (past 25 MB, with
  * `longAudio`, split into parts as it arrives), or (`acceptStoredUpload`) JSON naming a file the
- * browser put in the Blob store or a finished resumable upload. Every way in (the browser, the `/v1`
+ * browser put in the Blob store or a resumable upload (a finished one, or one still arriving, which is
+ * followed as it grows). Every way in (the browser, the `/v1`
  * API) goes through here, so limits, quota, stored audio, live follow and the request's log line
  * are the same for all. Resolves once the response can begin and every field is known (the
  * OpenAI SDK sends the fields after the file); the body is read under the upload's own cap, and
@@ -54,13 +56,20 @@ export async function startTranscription({
     let complete: Promise<{ options: TranscriptionOptions }>;
     if (acceptStoredUpload && isStoredUploadRequest(request)) {
       const stored = await receiveStoredUpload(request, userId);
-      declaredBytes = stored.bytes;
-      try {
+      if (isGrowingUpload(stored)) {
+        // Its bytes count once it is complete (the job records them then); a declared length is checked now.
+        declaredBytes = stored.length;
         slot = await reserveTranscription({ userId, declaredBytes });
-        job = await TranscriptionJob.fromStoredUpload({ id: slot.id, userId, upload: stored, source, requestId });
-      } catch (error) {
-        await stored.discard().catch(() => undefined);
-        throw error;
+        job = await TranscriptionJob.fromGrowingUpload({ id: slot.id, userId, upload: stored, source, requestId });
+      } else {
+        declaredBytes = stored.bytes;
+        try {
+          slot = await reserveTranscription({ userId, declaredBytes });
+          job = await TranscriptionJob.fromStoredUpload({ id: slot.id, userId, upload: stored, source, requestId });
+        } catch (error) {
+          await stored.discard().catch(() => undefined);
+          throw error;
+        }
       }
       complete = Promise.resolve(stored);
     } else {

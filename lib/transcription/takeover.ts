@@ -14,6 +14,7 @@ import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
 import { sweepExpiredUploads } from '@/lib/resumable/storage';
 import { TranscriptionJob } from './job';
+import { claimedGrowingUpload } from './resumable-source';
 import { instanceId } from './lease';
 
 /** Rows taken over per round: a crowd of orphans is worked through a few at a time. */
@@ -46,12 +47,22 @@ async function adopt(orphan: Orphan) {
 
 async function finishOrphan(orphan: Orphan) {
   const { id, user_id: userId } = orphan;
-  const inParts = orphan.audio_bytes > 0 && (await getPartsByTranscriptId({ transcriptId: id, userId })).length > 0;
+  const options = { language: orphan.language ?? undefined, prompt: orphan.prompt ?? undefined };
+  const hasParts = (await getPartsByTranscriptId({ transcriptId: id, userId })).length > 0;
+  // A transcription that was following a growing upload goes on following it, from its first unfinished part.
+  const growing = !orphan.text || hasParts ? await claimedGrowingUpload({ transcriptId: id, userId, options }) : undefined;
+  if (growing) {
+    const requestId = randomUUID();
+    log.info('transcription.taken_over', { requestId, transcriptId: id, outcome: 'following' });
+    await TranscriptionJob.resumeGrowing({ id, userId, upload: growing, requestId }).finished;
+    return;
+  }
+  const inParts = orphan.audio_bytes > 0 && hasParts;
   const format = orphan.audio_bytes > 0 && (!orphan.text || inParts) && orphan.audio_key ? await storedAudioFormat(orphan.audio_key) : undefined;
   if (format) {
     const requestId = randomUUID();
     log.info('transcription.taken_over', { requestId, transcriptId: id, outcome: 'retried' });
-    const job = TranscriptionJob.resume({ id, userId, format, options: { language: orphan.language ?? undefined, prompt: orphan.prompt ?? undefined }, requestId });
+    const job = TranscriptionJob.resume({ id, userId, format, options, requestId });
     await job.finished;
     return;
   }

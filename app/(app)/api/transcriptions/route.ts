@@ -1,12 +1,14 @@
 import { getAudioStore } from '@/lib/audio-store';
 import { takeRateLimitHit } from '@/lib/db/rate-limits';
-import { deleteTranscriptsByIds, getTranscriptsByUserId } from '@/lib/db/transcripts';
+import { deleteTranscriptsByIds, getTranscriptById, getTranscriptsByUserId } from '@/lib/db/transcripts';
 import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { parseJsonBody } from '@/lib/http/body';
 import { route } from '@/lib/http/route';
 import { requestCancel } from '@/lib/transcription/job';
-import { eventStreamOf, SSE_HEADERS } from '@/lib/transcription/responses';
+import { getOwnedTranscript } from '@/lib/owned-transcript';
+import { eventStreamOf, SSE_HEADERS, transcriptEventStream } from '@/lib/transcription/responses';
+import { UploadTakenError } from '@/lib/transcription/resumable-source';
 import { startTranscription } from '@/lib/transcription/start';
 import { toHistoryItem } from '@/lib/transcript-details';
 import { bulkDeleteSchema, encodeCursor, listFilterSchema, listQuerySchema, toTranscriptFilter, uploadSourceSchema } from './schema';
@@ -24,7 +26,14 @@ export const maxDuration = 800;
 export const POST = route({ auth: 'session', body: 'own' }, async ({ request, userId }) => {
   const query = uploadSourceSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) throw new AppError('bad_request:api', query.error.issues[0]?.message);
-  const { job, options } = await startTranscription({ request, userId, source: { kind: query.data.source }, acceptStoredUpload: true, longAudio: true });
+  const started = await startTranscription({ request, userId, source: { kind: query.data.source }, acceptStoredUpload: true, longAudio: true }).catch(async (error: unknown) => {
+    if (!(error instanceof UploadTakenError && error.wantsStream)) throw error;
+    // Asked again for an upload this user's transcription already follows: its events, not a second transcription.
+    const transcript = await getOwnedTranscript({ id: error.transcriptId, userId });
+    return new Response(transcriptEventStream({ id: transcript.id, saved: transcript, load: () => getTranscriptById({ id: transcript.id, userId }) }), { headers: SSE_HEADERS });
+  });
+  if (started instanceof Response) return started;
+  const { job, options } = started;
 
   if (options.stream) {
     return new Response(eventStreamOf(job), { headers: SSE_HEADERS });
