@@ -143,8 +143,12 @@ export type ResumableUploadInput = {
   fileType: string;
   language?: string;
   prompt?: string;
+  /** The audio's duration when known: the server refuses, at creation, a file longer than the day's allowance. */
+  durationSeconds?: number;
   /** Bytes the server has confirmed or that are on their way; total is null while a recording runs. */
   onProgress?: (sent: number, total: number | null) => void;
+  /** The upload exists on the server (created, or found again after a reload): it can be transcribed while it grows. */
+  onUploadId?: (uploadId: string) => void;
 };
 
 export type ResumableUploadHandle = {
@@ -199,6 +203,7 @@ export function startResumableUpload(input: ResumableUploadInput): ResumableUplo
         filetype: input.fileType,
         ...(input.language ? { language: input.language } : {}),
         ...(input.prompt?.trim() ? { prompt: input.prompt } : {}),
+        ...(input.durationSeconds ? { duration: String(input.durationSeconds) } : {}),
       },
       fingerprint: async () => input.fingerprint,
       storeFingerprintForResuming: true,
@@ -206,6 +211,10 @@ export function startResumableUpload(input: ResumableUploadInput): ResumableUplo
       uploadLengthDeferred: Boolean(growing),
       ...(growing ? { fileReader: { openFile: async () => growing } } : {}),
       onProgress: (sent, total) => input.onProgress?.(sent, growing ? null : total),
+      onUploadUrlAvailable: () => {
+        const uploadId = uploadIdFromUrl(upload?.url ?? null);
+        if (uploadId) input.onUploadId?.(uploadId);
+      },
       onSuccess: () => finish({ status: 'done', uploadId: uploadIdFromUrl(upload?.url ?? null) ?? '' }),
       onError: (error) => {
         if (stopped) return;
