@@ -307,6 +307,15 @@ test('in the browser, a file past 25 MB goes up resumably: after a reload it con
   page.on('request', (request) => {
     if (request.method() === 'PATCH') patchOffsets.push(Number(request.headers()['upload-offset']));
   });
+  // When the page asks for the transcription, and when the last byte of the file was stored.
+  let transcriptionAskedAt = Number.POSITIVE_INFINITY;
+  let lastPatchDoneAt = 0;
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/transcriptions') transcriptionAskedAt = Math.min(transcriptionAskedAt, Date.now());
+  });
+  page.on('response', (response) => {
+    if (response.request().method() === 'PATCH') lastPatchDoneAt = Date.now();
+  });
 
   // A slow uplink, so that the reload falls in the middle of the upload.
   const cdp = await page.context().newCDPSession(page);
@@ -321,9 +330,12 @@ test('in the browser, a file past 25 MB goes up resumably: after a reload it con
 
   // The same file again: the upload resumes at the server's offset instead of starting over.
   patchOffsets.length = 0;
+  transcriptionAskedAt = Number.POSITIVE_INFINITY;
   await send();
   await expect(page.getByRole('link', { name: 'Open transcript' })).toBeVisible({ timeout: 120_000 });
   expect(patchOffsets[0]).toBe(stored);
+  // After the reload too, the transcription was asked for while the file was still going up (it follows the one already running).
+  expect(transcriptionAskedAt).toBeLessThan(lastPatchDoneAt);
   const [request] = await upstreamRequests(marker);
   expect(request?.outcome).toBe('ok');
 });

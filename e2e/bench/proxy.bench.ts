@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { type AppInstance, startAppInstance } from '../support/app-instance';
 import { PROJECT_ROOT } from '../support/constants';
 import { type FakeUpstream, type RecordedRequest, startFakeUpstream } from '../support/fake-upstream';
 import { registerAccount } from '../support/test';
+import { peakRssGrowth, processTree } from './process-stats';
 import { createApiKey } from '../support/api-keys';
 
 // Every figure is measured side by side in one run: the app against the fake upstream directly
@@ -108,21 +109,6 @@ async function startComparisonServer(script: string, port: number) {
   return server;
 }
 
-/** The process and its descendants. */
-function processTree(pid: number): number[] {
-  const children = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        return readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(pid);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-  return [pid, ...children.flatMap(processTree)];
-}
-
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 /** CPU seconds (user + system) a process tree has used so far, from /proc/<pid>/stat (utime, stime). */
@@ -145,37 +131,6 @@ async function cpuSecondsOf<T>(pid: number, work: () => Promise<T>) {
   const before = treeCpuSeconds(pid);
   const result = await work();
   return { result, seconds: treeCpuSeconds(pid) - before };
-}
-
-/** Resident memory of a process and its descendants, in bytes. */
-function treeRss(pid: number): number {
-  let kb = 0;
-  for (const each of processTree(pid)) {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${each}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // The process ended between the listing and the read.
-    }
-  }
-  return kb * 1024;
-}
-
-async function peakRssGrowth(pid: number, work: () => Promise<unknown>) {
-  global.gc?.();
-  await sleep(500);
-  const baseline = treeRss(pid);
-  let peak = baseline;
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      peak = Math.max(peak, treeRss(pid));
-      await sleep(25);
-    }
-  })();
-  await work();
-  sampling = false;
-  await sampler;
-  return { baselineMb: baseline / MB, peakMb: peak / MB, growthMb: (peak - baseline) / MB };
 }
 
 /** An app instance with limits out of the benchmark's way, signed in and warmed up; `env` adds to its environment (DATABASE_URL). */

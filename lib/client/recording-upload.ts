@@ -21,6 +21,10 @@ export type RecordingUpload = {
   /** Stop was pressed: what is left goes up, and the upload declares its length. */
   end: () => void;
   done: Promise<ResumableUploadOutcome>;
+  /** The upload's id once it exists on the server: what its transcription is asked for by. */
+  uploadId: Promise<string>;
+  /** Stops sending (the server refused to transcribe it); the upload stays until it expires. */
+  pause: () => void;
   /** Stops and deletes the upload on the server (the recording was discarded). */
   abort: () => Promise<void>;
 };
@@ -53,6 +57,8 @@ export function startRecordingUpload(input: RecordingUploadInput): RecordingUplo
   let ended = Boolean(input.ended);
   let appended = (input.initial ?? []).reduce((sum, piece) => sum + piece.size, 0);
   if (ended) source.end();
+  let announce: (uploadId: string) => void = () => undefined;
+  const uploadId = new Promise<string>((resolve) => (announce = resolve));
   const handle = startResumableUpload({
     source,
     settings: input.settings,
@@ -63,6 +69,7 @@ export function startRecordingUpload(input: RecordingUploadInput): RecordingUplo
     prompt: input.prompt,
     recorded: true,
     onAccepted: (bytes) => input.onServerDuration?.(durationUpToBytes(marks, bytes)),
+    onUploadId: (id) => announce(id),
   });
   return {
     append: (piece, durationMs) => {
@@ -77,6 +84,8 @@ export function startRecordingUpload(input: RecordingUploadInput): RecordingUplo
       source.end();
     },
     done: handle.done,
+    uploadId,
+    pause: handle.pause,
     abort: handle.abort,
   };
 }

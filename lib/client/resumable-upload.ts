@@ -143,12 +143,16 @@ export type ResumableUploadInput = {
   fileType: string;
   language?: string;
   prompt?: string;
+  /** The audio's duration when known: the server refuses, at creation, a file longer than the day's allowance. */
+  durationSeconds?: number;
   /** Bytes the server has confirmed or that are on their way; total is null while a recording runs. */
   onProgress?: (sent: number, total: number | null) => void;
   /** Bytes the server has stored, after each PATCH it acknowledged. */
   onAccepted?: (bytes: number) => void;
   /** A recording made in the app rather than a chosen file. */
   recorded?: boolean;
+  /** The upload exists on the server (created, or found again after a reload): it can be transcribed while it grows. */
+  onUploadId?: (uploadId: string) => void;
 };
 
 export type ResumableUploadHandle = {
@@ -204,6 +208,7 @@ export function startResumableUpload(input: ResumableUploadInput): ResumableUplo
         ...(input.language ? { language: input.language } : {}),
         ...(input.prompt?.trim() ? { prompt: input.prompt } : {}),
         ...(input.recorded ? { source: 'recording' } : {}),
+        ...(input.durationSeconds ? { duration: String(input.durationSeconds) } : {}),
       },
       fingerprint: async () => input.fingerprint,
       storeFingerprintForResuming: true,
@@ -212,6 +217,10 @@ export function startResumableUpload(input: ResumableUploadInput): ResumableUplo
       ...(growing ? { fileReader: { openFile: async () => growing } } : {}),
       onProgress: (sent, total) => input.onProgress?.(sent, growing ? null : total),
       onChunkComplete: (_size, accepted) => input.onAccepted?.(accepted),
+      onUploadUrlAvailable: () => {
+        const uploadId = uploadIdFromUrl(upload?.url ?? null);
+        if (uploadId) input.onUploadId?.(uploadId);
+      },
       onSuccess: () => finish({ status: 'done', uploadId: uploadIdFromUrl(upload?.url ?? null) ?? '' }),
       onError: (error) => {
         if (stopped) return;

@@ -36,13 +36,19 @@ export type UploadTranscriptionInput = {
   /** Send the file as a resumable (tus) upload first (fingerprint: fileFingerprint), then ask the server to transcribe it. */
   resumable?: { settings: ResumableUploadSettings; fingerprint: string };
   /** A recording's resumable upload, running since it started (lib/client/recording-upload.ts): the server is asked to transcribe it. */
-  recordingUpload?: Pick<ResumableUploadHandle, 'done' | 'abort'>;
+  recordingUpload?: UploadUnderWay;
   /** A recording made in the app rather than a chosen file: the history says which. */
   recorded?: boolean;
 };
 
 /** The request to POST /api/transcriptions, whichever way the audio travels. */
-type TranscriptionRequest = { body: FormData | string; contentType?: string; onUploadProgress?: (fraction: number) => void };
+type TranscriptionRequest = {
+  body: FormData | string;
+  contentType?: string;
+  onUploadProgress?: (fraction: number) => void;
+  /** Hears the events instead of the input's onEvent. */
+  onEvent?: UploadTranscriptionInput['onEvent'];
+};
 
 const lostBeforeUpload: UploadError = {
   code: 'network:connection',
@@ -66,18 +72,17 @@ export function uploadTranscription(input: UploadTranscriptionInput): { done: Pr
   const storeUpload = new AbortController();
   const done = preloadUploadSupport().then(
     async (support): Promise<UploadOutcome> => {
+      const transcribe: Transcribe = (request) => {
+        if (aborted) return Promise.resolve({ status: 'aborted', id: undefined });
+        xhr = new XMLHttpRequest();
+        return send(xhr, support, request, input.onEvent, input.recorded ? '/api/transcriptions?source=recording' : '/api/transcriptions');
+      };
       // A long file or a recording goes resumably even where small files go straight to the Blob store.
-      const request = input.resumable
-        ? await uploadResumably(input, input.resumable, storeUpload.signal)
-        : input.recordingUpload
-          ? await afterResumableUpload(input, input.recordingUpload, storeUpload.signal)
-          : input.directUpload
-            ? await uploadToStore(input, input.directUpload, storeUpload.signal)
-            : multipartRequest(input);
-      if (aborted) return { status: 'aborted', id: undefined };
+      if (input.resumable) return uploadResumably(input, input.resumable, storeUpload.signal, transcribe);
+      if (input.recordingUpload) return transcribeWhileUploading(input, input.recordingUpload, storeUpload.signal, transcribe);
+      const request = input.directUpload ? await uploadToStore(input, input.directUpload, storeUpload.signal) : multipartRequest(input);
       if ('status' in request) return request;
-      xhr = new XMLHttpRequest();
-      return send(xhr, support, request, input.onEvent, input.recorded ? '/api/transcriptions?source=recording' : '/api/transcriptions');
+      return transcribe(request);
     },
     (): UploadOutcome => (aborted ? { status: 'aborted', id: undefined } : { status: 'failed', id: undefined, error: lostBeforeUpload }),
   );
@@ -139,13 +144,43 @@ function storedUploadRequest({ file, language, prompt }: Pick<UploadTranscriptio
   };
 }
 
-/** Uploads the file with tus (resumed when this fingerprint was interrupted before), then names it to the server. */
+/** Asks the server to transcribe (POST /api/transcriptions) and follows the answer's events. */
+type Transcribe = (request: TranscriptionRequest) => Promise<UploadOutcome>;
+
+/** A file's duration as the browser reads it from its header, if it can within a moment; the server's early refusal of a file longer than the day allows. */
+const DURATION_WAIT_MS = 3000;
+/** Until the upload's first bytes are on the server, asking to transcribe it is answered 409 `conflict:upload_pending`: asked again this often. */
+const PENDING_RETRY_MS = 2000;
+
+function audioDuration(file: File): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const audio = document.createElement('audio');
+    const url = URL.createObjectURL(file);
+    const settle = (seconds: number | undefined) => {
+      clearTimeout(timer);
+      audio.removeAttribute('src');
+      URL.revokeObjectURL(url);
+      resolve(seconds !== undefined && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined);
+    };
+    const timer = setTimeout(() => settle(undefined), DURATION_WAIT_MS);
+    audio.preload = 'metadata';
+    audio.onloadedmetadata = () => settle(audio.duration);
+    audio.onerror = () => settle(undefined);
+    audio.src = url;
+  });
+}
+
+/** Uploads the file with tus (resumed when this fingerprint was interrupted before) and transcribes it while it goes up. */
 async function uploadResumably(
-  { file, language, prompt, onUploadProgress }: UploadTranscriptionInput,
+  input: UploadTranscriptionInput,
   { settings, fingerprint }: NonNullable<UploadTranscriptionInput['resumable']>,
   signal: AbortSignal,
-): Promise<TranscriptionRequest | UploadOutcome> {
-  const head = await file.slice(0, SNIFF_BYTES).arrayBuffer();
+  transcribe: Transcribe,
+): Promise<UploadOutcome> {
+  const { file, language, prompt, onUploadProgress } = input;
+  const [head, durationSeconds] = await Promise.all([file.slice(0, SNIFF_BYTES).arrayBuffer(), audioDuration(file)]);
+  let announce: (uploadId: string) => void = () => undefined;
+  const uploadId = new Promise<string>((resolve) => (announce = resolve));
   const upload = startResumableUpload({
     source: file,
     settings,
@@ -154,37 +189,82 @@ async function uploadResumably(
     fileType: sniffAudioFormat(new Uint8Array(head))?.mimeType ?? file.type,
     language,
     prompt,
+    durationSeconds,
     onProgress: (sent, total) => {
       if (total) onUploadProgress?.(Math.min(sent / total, 1));
     },
+    onUploadId: (id) => announce(id),
   });
-  return afterResumableUpload({ file, language, prompt, onUploadProgress }, upload, signal);
+  return transcribeWhileUploading(input, { ...upload, uploadId }, signal, transcribe);
 }
 
+/** A resumable upload on its way, and its id on the server once it exists there. */
+export type UploadUnderWay = Pick<ResumableUploadHandle, 'done' | 'abort' | 'pause'> & { uploadId: Promise<string> };
+
 /**
- * The request naming a resumable upload to the server, sent once the upload is complete. For a
- * recording this is the one place that decides when its transcription is asked for.
+ * As soon as the upload exists on the server, asks for its transcription: the server transcribes
+ * the upload as it grows (a WAV, MP3 or WebM part by part, the first words within seconds) and
+ * ends once it is complete. After a reload the server may already be transcribing it: the same
+ * request then follows that transcription. An upload that fails for good cancels it.
  */
-async function afterResumableUpload(
-  { file, language, prompt, onUploadProgress }: Pick<UploadTranscriptionInput, 'file' | 'language' | 'prompt' | 'onUploadProgress'>,
-  upload: Pick<ResumableUploadHandle, 'done' | 'abort'>,
+async function transcribeWhileUploading(
+  { file, language, prompt, onUploadProgress, onEvent }: UploadTranscriptionInput,
+  upload: UploadUnderWay,
   signal: AbortSignal,
-): Promise<TranscriptionRequest | UploadOutcome> {
+  transcribe: Transcribe,
+): Promise<UploadOutcome> {
+  const { uploadId } = upload;
   signal.addEventListener('abort', () => void upload.abort(), { once: true });
-  const outcome = await upload.done;
-  if (outcome.status === 'aborted') return { status: 'aborted', id: undefined };
-  if (outcome.status === 'failed') return { status: 'failed', id: undefined, error: outcome.error };
-  onUploadProgress?.(1);
-  return storedUploadRequest({ file, language, prompt }, { resumableUpload: outcome.uploadId });
+  let transcriptId: string | undefined;
+  const uploadEnded = upload.done.then((outcome): UploadOutcome | undefined => {
+    if (outcome.status === 'done') {
+      onUploadProgress?.(1);
+      return undefined;
+    }
+    return outcome.status === 'aborted' ? { status: 'aborted', id: transcriptId } : { status: 'failed', id: transcriptId, error: outcome.error };
+  });
+
+  const first = await Promise.race([uploadId, uploadEnded]);
+  if (typeof first !== 'string') return first ?? { status: 'failed', id: undefined, error: lostBeforeUpload };
+  const request = storedUploadRequest({ file, language, prompt }, { resumableUpload: first });
+  const transcription = (async () => {
+    for (;;) {
+      const outcome = await transcribe({
+        ...request,
+        onEvent: (event) => {
+          if (event.type === 'transcript.created') transcriptId = event.id;
+          onEvent?.(event);
+        },
+      });
+      if (outcome.status !== 'failed' || outcome.error.code !== 'conflict:upload_pending') return outcome;
+      await new Promise((resolve) => setTimeout(resolve, PENDING_RETRY_MS));
+    }
+  })();
+  // The transcription ends on its own once the upload is complete; an upload that fails for good ends it.
+  const failedUpload = uploadEnded.then((outcome) => (outcome ? { upload: outcome } : new Promise<never>(() => undefined)));
+  const settled = await Promise.race([transcription.then((outcome) => ({ transcription: outcome })), failedUpload]);
+  if ('upload' in settled) {
+    if (transcriptId) void fetch(`/api/transcriptions/${encodeURIComponent(transcriptId)}/cancel`, { method: 'POST', keepalive: true }).catch(() => undefined);
+    return settled.upload;
+  }
+  const outcome = settled.transcription;
+  if (outcome.status === 'failed' && outcome.error.code === lostBeforeUpload.code) {
+    // This page lost the answer, not the work: the upload goes on (it waits for the network), and the server transcribes it to its end.
+    return (await uploadEnded) ?? { status: 'failed', id: transcriptId, error: lostAfterUpload };
+  }
+  // A refused or failed transcription: the rest of the file is not sent (the server keeps what it has until it expires).
+  if (outcome.status !== 'done') upload.pause();
+  return outcome;
 }
 
 function send(
   xhr: XMLHttpRequest,
   { createSseTextReader, parseTranscriptEvent }: Awaited<ReturnType<typeof preloadUploadSupport>>,
-  { body, contentType, onUploadProgress }: TranscriptionRequest,
-  onEvent: UploadTranscriptionInput['onEvent'],
+  { body, contentType, onUploadProgress, onEvent: onRequestEvent }: TranscriptionRequest,
+  onInputEvent: UploadTranscriptionInput['onEvent'],
   url: string,
 ): Promise<UploadOutcome> {
+  const onEvent = onRequestEvent ?? onInputEvent;
   let id: string | undefined;
   let final: UploadOutcome | undefined;
 
