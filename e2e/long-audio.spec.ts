@@ -307,6 +307,44 @@ test.describe('long audio', () => {
     expect(saved.parts.map((part) => part.status)).toEqual(texts.map(() => 'done'));
   });
 
+  test('kill -9 while a recording grows: the restarted instance goes on following the upload after its finished parts', async ({ browser }) => {
+    test.setTimeout(300_000);
+    const webm = readFileSync(speechLikeWebm(240));
+    const port = SPARE_APP_PORTS[3];
+    const recordingEnv = { ...env, RECORDING_PART_MINUTES: '1' };
+    app = await startAppInstance({ name: 'long-record-crash', port, env: recordingEnv });
+    const account = await registerAccount(browser, 'long-record-crash', app.baseUrl);
+    const upload = await createTusUpload(app.baseUrl, account.cookieHeader, {
+      'Upload-Defer-Length': '1',
+      'Upload-Metadata': tusMetadata({ filename: 'Recording.webm', filetype: 'audio/webm;codecs=opus' }),
+    });
+    const half = Math.floor(webm.byteLength / 2);
+    let offset = await upload.patch(webm.subarray(0, 16_000), 0);
+    const marker = uniqueMarker();
+    const answer = transcribeResumable(app.baseUrl, account.cookieHeader, { resumableUpload: upload.id, prompt: `${marker} fake:echo fake:delay=0`, stream: true });
+    offset = await upload.patch(webm.subarray(offset, half), offset);
+    await expect.poll(async () => (await answer.peek())[0]?.id).toBeTruthy();
+    const transcript = (await answer.peek())[0]?.id ?? '';
+    const doneParts = async () => (await details(app as AppInstance, account, transcript)).parts.filter((part) => part.status === 'done').length;
+    await expect.poll(doneParts, { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+    const finished = await doneParts();
+    await app.kill();
+    const sentBefore = (await upstreamRequests(marker)).length;
+
+    app = await startAppInstance({ name: 'long-record-crash', port, env: recordingEnv, keepData: true });
+    while (offset < webm.byteLength) offset = await upload.patch(webm.subarray(offset, offset + 64_000), offset);
+    await upload.patch(Buffer.alloc(0), offset, { 'Upload-Length': String(webm.byteLength) });
+    await expect.poll(async () => (await details(app as AppInstance, account, transcript)).status, { timeout: 120_000, intervals: [1000] }).toBe('done');
+    const saved = await details(app, account, transcript);
+    const requests = checkPartRequests(await upstreamRequests(marker), 60);
+    const before = new Set(requests.slice(0, finished).map((request) => request.file?.sha256));
+    expect(requests.slice(sentBefore).some((request) => before.has(request.file?.sha256))).toBe(false);
+    expect(saved.parts.length).toBeGreaterThan(finished);
+    expect(saved.parts.every((part) => part.status === 'done')).toBe(true);
+    expect(saved.parts.length).toBeGreaterThanOrEqual(4);
+    expect(saved).toMatchObject({ audioBytes: webm.byteLength, text: saved.parts.map((part) => part.text).join(' ') });
+  });
+
   test('kill -9 mid-way: the restarted instance resumes at the first unfinished part; finished parts are not sent again', async ({ browser }) => {
     test.setTimeout(420_000);
     const wav = speechLikeWav(2400);

@@ -282,4 +282,14 @@ export const migrations: Record<string, Migration> = {
       await sql`drop table api_keys`.execute(db);
     },
   },
+  // Whether a resumable upload was created with a deferred length (a recording): its transcription
+  // keeps short parts even after a takeover that finds the length declared.
+  '0012_grow_deferred_uploads': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('resumable_uploads').addColumn('deferred_length', 'integer', (column) => column.notNull().defaultTo(0)).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('resumable_uploads').dropColumn('deferred_length').execute();
+    },
+  },
 };

@@ -134,7 +134,7 @@ describe.each(testDatabases)('resumable uploads on $dialect', ({ dialect }) => {
     expect(await commit(db, upload, 0, 100)).toBe(true);
     expect(await db.declareResumableUploadLength({ id: upload.id, userId, length: 150 })).toBe(true);
     expect(await commit(db, upload, 100, 50)).toBe(true);
-    expect(await db.getResumableUploadClaimedBy({ transcriptId, userId })).toMatchObject({ id: upload.id, offset: 150, length: 150, claimedBy: transcriptId });
+    expect(await db.getResumableUploadClaimedBy({ transcriptId, userId })).toMatchObject({ id: upload.id, offset: 150, length: 150, claimedBy: transcriptId, recording: true });
     expect(await db.getResumableUploadClaimedBy({ transcriptId, userId: await newUserId(db) })).toBeUndefined();
     // Claimed bytes still count toward the day until the transcript counts them.
     expect(await db.createResumableUpload({ upload: newUpload(userId, { length: 9900 }), audioBytesPerDay: 10_000 })).toBe(false);

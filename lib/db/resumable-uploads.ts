@@ -24,6 +24,8 @@ export type ResumableUpload = {
   language: string | undefined;
   prompt: string | undefined;
   claimedBy: string | undefined;
+  /** Created with a deferred length: a recording. */
+  recording: boolean;
   createdAt: string;
   expiresAt: string;
 };
@@ -42,6 +44,7 @@ function toUpload(row: Selectable<ResumableUploadsTable>): ResumableUpload {
     language: row.language ?? undefined,
     prompt: row.prompt ?? undefined,
     claimedBy: row.claimed_by ?? undefined,
+    recording: Number(row.deferred_length) === 1,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
   };
@@ -91,6 +94,7 @@ export function createResumableUpload({ upload, audioBytesPerDay }: { upload: Ne
           language: upload.language ?? null,
           prompt: upload.prompt ?? null,
           claimed_by: null,
+          deferred_length: upload.length === undefined ? 1 : 0,
           created_at: createdAt,
           updated_at: createdAt,
           expires_at: upload.expiresAt,

@@ -148,8 +148,10 @@ export interface ResumableUploadsTable {
   audio_type: string | null;
   language: string | null;
   prompt: string | null;
-  /** The transcript that took the upload over (while its bytes are being moved into the transcript's audio). */
+  /** The transcript that took the upload over (while it grows, and while its bytes are moved into the transcript's audio). */
   claimed_by: string | null;
+  /** 1 when created with a deferred length (a recording), else 0. */
+  deferred_length: Generated<number>;
   created_at: string;
   updated_at: string;
   expires_at: string;

@@ -47,7 +47,7 @@ type Listener = (event: TranscriptEvent) => void;
 type Run = (job: TranscriptionJob) => Promise<string>;
 
 /** A resumable upload still arriving, which the job reads as it grows; its length is undefined while deferred (a recording). */
-export type FollowedUpload = Pick<GrowingUpload, 'uploadId' | 'format' | 'length'> & { options: UpstreamOptions };
+export type FollowedUpload = Pick<GrowingUpload, 'uploadId' | 'format' | 'length' | 'recording'> & { options: UpstreamOptions };
 
 type AttemptInput = {
   audio: ReadableStream<Uint8Array>;
@@ -387,8 +387,8 @@ export class TranscriptionJob {
   /**
    * Reads the upload as it grows (waiting for it is not idleness: each look for new bytes is a
    * sign of life) until its declared length is reached. A known length within the upstream's
-   * limit is one request; a longer or unknown one (a recording, with short parts) goes a part at
-   * a time, each as soon as it is complete. Once the upload is complete it becomes the
+   * limit is one request; a longer one, or a recording (short parts), goes a part at a time,
+   * each as soon as it is complete. Once the upload is complete it becomes the
    * transcript's audio. On failure the claim is given back (the finished parts are kept), so
    * that the upload can be transcribed again; not when another instance took the job over.
    */
@@ -396,7 +396,8 @@ export class TranscriptionJob {
     this.markReady();
     const follow = () => openUploadStream({ id: upload.uploadId, userId: this.userId, follow: true, onPoll: () => this.touch(), signal: this.signal });
     try {
-      if (upload.length !== undefined && upload.length <= MAX_AUDIO_BYTES) {
+      // A resumed job goes on in parts: its length may have become known since it started in parts.
+      if (!resume && !upload.recording && upload.length !== undefined && upload.length <= MAX_AUDIO_BYTES) {
         const text = await this.transcribe(upload.format, async () => ({ audio: follow(), options: upload.options }));
         await this.keepUpload(upload.uploadId);
         return text;
@@ -417,7 +418,7 @@ export class TranscriptionJob {
         options: () => upload.options,
         resume,
         growing: true,
-        recording: upload.length === undefined,
+        recording: upload.recording,
       });
       await kept;
       return text;

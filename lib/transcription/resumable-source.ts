@@ -15,7 +15,7 @@ const FIRST_BYTES_WAIT_MS = 15_000;
 
 /**
  * A resumable upload still arriving, checked and ready to be followed: the job reads it as it
- * grows (lib/transcription/job.ts). `length` is undefined while deferred: a recording.
+ * grows (lib/transcription/job.ts). `length` is undefined while deferred.
  */
 export type GrowingUpload = {
   kind: 'growing';
@@ -23,6 +23,8 @@ export type GrowingUpload = {
   fileName: string;
   format: AudioFormat;
   length: number | undefined;
+  /** Created with a deferred length: transcribed in short parts. */
+  recording: boolean;
   options: TranscriptionOptions;
   /** Marks the upload as this transcript's (its bytes keep coming); refused when another request took it. */
   claim: (transcriptId: string) => Promise<void>;
@@ -102,6 +104,7 @@ export async function receiveResumableUpload({
       fileName,
       format,
       length: upload.length,
+      recording: upload.recording,
       options: options.data,
       async claim(transcriptId) {
         if (!(await claimResumableUpload({ id, userId, transcriptId, growing: true }))) throw taken();
@@ -138,5 +141,5 @@ export async function claimedGrowingUpload({ transcriptId, userId, options }: { 
   if (!upload) return undefined;
   const format = sniffAudioFormat(new Uint8Array(await new Response(openUploadStream({ id: upload.id, userId, end: SNIFF_BYTES })).arrayBuffer()));
   if (!format) return undefined;
-  return { uploadId: upload.id, format, length: upload.length, options };
+  return { uploadId: upload.id, format, length: upload.length, recording: upload.recording, options };
 }
