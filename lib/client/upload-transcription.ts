@@ -39,11 +39,15 @@ export type UploadTranscriptionInput = {
   recordingUpload?: UploadUnderWay;
   /** A recording made in the app rather than a chosen file: the history says which. */
   recorded?: boolean;
+  /** The transcript this recording was sent as before a reload: followed if its upload was already transcribed to the end. */
+  sentAs?: string;
 };
 
 /** The request to POST /api/transcriptions, whichever way the audio travels. */
 type TranscriptionRequest = {
-  body: FormData | string;
+  /** None: follows the running (or finished) transcript `follow` instead of asking for one. */
+  body?: FormData | string;
+  follow?: string;
   contentType?: string;
   onUploadProgress?: (fraction: number) => void;
   /** Hears the events instead of the input's onEvent. */
@@ -75,7 +79,7 @@ export function uploadTranscription(input: UploadTranscriptionInput): { done: Pr
   });
 }
 
-export type LiveRecordingInput = Pick<UploadTranscriptionInput, 'language' | 'prompt' | 'onUploadProgress' | 'onEvent'> & {
+export type LiveRecordingInput = Pick<UploadTranscriptionInput, 'language' | 'prompt' | 'onUploadProgress' | 'onEvent' | 'sentAs'> & {
   /** The recording's name on the device: the transcript's title. */
   fileName: string;
   /** Its resumable upload, started with the recording (lib/client/recording-upload.ts). */
@@ -107,7 +111,12 @@ function runTranscription(
       const transcribe: Transcribe = (request) => {
         if (aborted) return Promise.resolve({ status: 'aborted', id: undefined });
         xhr = new XMLHttpRequest();
-        return send(xhr, support, request, onEvent, recorded ? '/api/transcriptions?source=recording' : '/api/transcriptions');
+        const url = request.follow
+          ? `/api/transcriptions/${encodeURIComponent(request.follow)}/events`
+          : recorded
+            ? '/api/transcriptions?source=recording'
+            : '/api/transcriptions';
+        return send(xhr, support, request, onEvent, url);
       };
       return work(transcribe, storeUpload.signal);
     },
@@ -238,7 +247,7 @@ export type UploadUnderWay = Pick<ResumableUploadHandle, 'done' | 'abort' | 'pau
  * request then follows that transcription. An upload that fails for good cancels it.
  */
 async function transcribeWhileUploading(
-  { fileName, language, prompt, onUploadProgress, onEvent }: Omit<LiveRecordingInput, 'recordingUpload'>,
+  { fileName, language, prompt, onUploadProgress, onEvent, sentAs }: Omit<LiveRecordingInput, 'recordingUpload'>,
   upload: UploadUnderWay,
   signal: AbortSignal,
   transcribe: Transcribe,
@@ -266,6 +275,10 @@ async function transcribeWhileUploading(
           onEvent?.(event);
         },
       });
+      if (outcome.status === 'failed' && outcome.error.code === 'not_found:upload' && sentAs && (await transcribedOrRunning(sentAs))) {
+        const followed = await transcribe({ follow: sentAs, onEvent });
+        return { ...followed, id: followed.id ?? sentAs };
+      }
       if (outcome.status !== 'failed' || outcome.error.code !== 'conflict:upload_pending') return outcome;
       await new Promise((resolve) => setTimeout(resolve, PENDING_RETRY_MS));
     }
@@ -285,6 +298,14 @@ async function transcribeWhileUploading(
   // A refused or failed transcription: the rest of the file is not sent (the server keeps what it has until it expires).
   if (outcome.status !== 'done') upload.pause();
   return outcome;
+}
+
+/** A transcript that failed or was cancelled is not followed: its stored text would read as done. */
+async function transcribedOrRunning(id: string) {
+  const response = await fetch(`/api/transcriptions/${encodeURIComponent(id)}`).catch(() => undefined);
+  if (!response?.ok) return false;
+  const { status } = (await response.json().catch(() => ({}))) as { status?: string };
+  return status === 'done' || status === 'transcribing';
 }
 
 function send(
@@ -336,7 +357,7 @@ function send(
     xhr.onabort = () => resolve(final ?? { status: 'aborted', id });
   });
 
-  xhr.open('POST', url);
+  xhr.open(body === undefined ? 'GET' : 'POST', url);
   xhr.setRequestHeader('Accept', 'text/event-stream');
   if (contentType) xhr.setRequestHeader('Content-Type', contentType);
   xhr.send(body);

@@ -6,7 +6,7 @@ import type { TranscriptEvent } from '@/lib/transcription/events';
 import { audioFileProblem } from './audio-file-problem';
 import { revalidateHistory } from './keys';
 import { type RecordingUpload, startRecordingUpload } from './recording-upload';
-import { deleteRecording, markRecordingSent } from './recordings-store';
+import { deleteRecording, getRecording, markRecordingSent } from './recordings-store';
 import { fileFingerprint, type ResumableUploadSettings } from './resumable-upload';
 import { initialUploadState, isUploading, keptOnDevice, releasesLocalCopy, uploadReducer } from './upload-state';
 import { type DirectUpload, preloadUploadSupport, transcribeLiveRecording, type UploadOutcome, uploadTranscription } from './upload-transcription';
@@ -96,6 +96,8 @@ export function useTranscriptionUpload({
     }
     dispatch({ type: 'started' });
     const recordingUpload = recordingUploadFor(file, recordingId, live);
+    // Transcribed while it recorded, then reloaded: its transcript may have taken all of the upload already.
+    const sentAs = recordingId && !live ? (await getRecording(recordingId).catch(() => undefined))?.transcriptId : undefined;
 
     const run = uploadTranscription({
       file,
@@ -106,6 +108,7 @@ export function useTranscriptionUpload({
       resumable:
         !recordingUpload && resumableUpload && file.size > MAX_AUDIO_BYTES ? { settings: resumableUpload, fingerprint: fileFingerprint(userId, file) } : undefined,
       recorded: recordingId !== undefined,
+      sentAs,
       onUploadProgress,
       onEvent: onEventOf(recordingId),
     });
