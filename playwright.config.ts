@@ -113,6 +113,9 @@ export default defineConfig({
         // Room for the 100 MB resumable upload (e2e/resumable-uploads.spec.ts); long audio is
         // transcribed on spare instances of its own (e2e/long-audio.spec.ts).
         MAX_UPLOAD_MB: '120',
+        // Recordings are transcribed while they record, a part each minute: the recording specs
+        // see parts reach the upstream before Stop without recording for long.
+        RECORDING_PART_MINUTES: '1',
         RATE_LIMIT_TRANSCRIPTIONS_PER_HOUR: '10000',
         RATE_LIMIT_SIGN_UPS_PER_IP: '100000',
         AUTH_SECRET: 'e2e-secret-not-for-production-0123456789abcdef',

@@ -10,7 +10,7 @@ import { RecorderProblem, type RecordingResult, type RecordingSession, startReco
 import type { RecordingUpload } from '@/lib/client/recording-upload';
 import { deleteRecording, listRecordings, type StoredRecording } from '@/lib/client/recordings-store';
 import type { ResumableUploadSettings } from '@/lib/client/resumable-upload';
-import { useRecordingUpload } from '@/lib/client/use-recording-upload';
+import { type LiveRecording, useRecordingUpload } from '@/lib/client/use-recording-upload';
 
 /** `upload`: the recording went up while it was made; only its tail may still be on the way. */
 export type RecordingToSend = { id: string; file: File; upload?: RecordingUpload };
@@ -44,6 +44,7 @@ export function Recorder({
   language,
   prompt,
   onTranscribe,
+  onLiveRecording,
 }: {
   /** The signed-in account: recordings on a shared browser are kept apart per person. */
   ownerId: string;
@@ -60,6 +61,8 @@ export function Recorder({
   language: string;
   prompt: string;
   onTranscribe: (recording: RecordingToSend) => void;
+  /** Set where a recording can be transcribed while it records: it gets the recording as it starts, and Stop needs no review. */
+  onLiveRecording?: (recording: LiveRecording) => void;
 }) {
   const [state, setState] = useState<State>({ kind: 'idle' });
   const [elapsedMs, setElapsedMs] = useState(0);
@@ -127,7 +130,7 @@ export function Recorder({
           onSaved: liveUpload.onSaved,
         },
       );
-      liveUpload.begin(session);
+      liveUpload.begin(session, onLiveRecording);
       sessionRef.current = session;
       setElapsedMs(0);
       setState({ kind: 'recording', session, paused: false });
@@ -141,8 +144,9 @@ export function Recorder({
   function review(result: RecordingResult) {
     sessionRef.current = null;
     setConfirmingDiscard(false);
-    const upload = liveUpload.finish();
-    if (discardingRef.current || result.file.size === 0) void upload?.abort();
+    const kept = !discardingRef.current && result.file.size > 0;
+    const { upload, transcribing } = liveUpload.finish(kept ? result.file : null);
+    if (!kept) void upload?.abort();
     if (discardingRef.current) return;
     if (result.file.size === 0) {
       void deleteRecording(result.id).catch(() => undefined);
@@ -155,7 +159,7 @@ export function Recorder({
         ? `The recording reached the ${formatBytes(maxBytes)} upload limit and stopped. Everything up to here is kept: transcribe it, then record the rest separately.`
         : END_NOTICES[result.reason];
     if (endNotice) setNotice(endNotice);
-    setState({ kind: 'review', result, url: URL.createObjectURL(result.file), upload });
+    setState(transcribing ? { kind: 'idle' } : { kind: 'review', result, url: URL.createObjectURL(result.file), upload });
   }
 
   function togglePause() {

@@ -97,6 +97,7 @@ export function TranscribeForm({
         language={language}
         prompt={prompt}
         onTranscribe={transcribeRecording}
+        onLiveRecording={resumableUpload && configured && !running ? upload.transcribeLive : undefined}
       />
 
       <p

@@ -22,7 +22,8 @@ export function TranscribeProgress({ state, onCancel }: { state: UploadState; on
   const percent = Math.floor(state.progress * 100);
   return (
     <div className="space-y-3">
-      <div className="flex items-center gap-3">
+      {/* A recording still being made has no size to measure its upload against. */}
+      <div className={`flex items-center gap-3 ${state.recordingLive ? 'hidden' : ''}`}>
         <div
           role="progressbar"
           aria-label="Upload progress"
@@ -40,7 +41,13 @@ export function TranscribeProgress({ state, onCancel }: { state: UploadState; on
         <div className="min-w-0 space-y-0.5">
           <p role="status" className="flex items-center gap-2 text-sm text-neutral-700 dark:text-neutral-300">
             <Spinner size="sm" />
-            {isUploading(state) ? 'Uploading…' : state.queuePosition ? `Waiting in line (position ${state.queuePosition})…` : 'Transcribing…'}
+            {state.recordingLive
+              ? 'Transcribing while you record…'
+              : isUploading(state)
+                ? 'Uploading…'
+                : state.queuePosition
+                  ? `Waiting in line (position ${state.queuePosition})…`
+                  : 'Transcribing…'}
           </p>
           {/* Present from the start of the run, so that screen readers announce each new part. */}
           <p role="status" className="text-sm text-neutral-600 tabular-nums dark:text-neutral-400">

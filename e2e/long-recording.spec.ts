@@ -7,8 +7,9 @@ import { expect, RecorderPanel, test, TranscribePage, uniqueMarker, upstreamRequ
 
 // A long recording from Chromium's fake microphone, which loops e2e/fixtures/speech.wav (the
 // `long-recording` project in playwright.config.ts). It uploads while it records, survives an
-// offline stretch in the middle, and is transcribed after Stop. E2E_LONG_RECORDING_SECONDS
-// shortens it while developing (e.g. 90).
+// offline stretch in the middle, and is transcribed while it records (a part each minute, see
+// RECORDING_PART_MINUTES in playwright.config.ts): little is left after Stop.
+// E2E_LONG_RECORDING_SECONDS shortens it while developing (e.g. 90).
 
 const RECORDING_SECONDS = Number(process.env.E2E_LONG_RECORDING_SECONDS ?? 600);
 const OFFLINE_SECONDS = Math.min(60, Math.round(RECORDING_SECONDS / 4));
@@ -28,7 +29,7 @@ function audioDurationSeconds(file: string) {
   return Number(last[0]) + (Number(last[1]) || 0);
 }
 
-test(`a ${RECORDING_SECONDS} s recording uploads while it records, loses nothing offline, and is transcribed after Stop`, async ({ page, context }, testInfo) => {
+test(`a ${RECORDING_SECONDS} s recording uploads and is transcribed while it records, loses nothing offline, and is done soon after Stop`, async ({ page, context }, testInfo) => {
   const marker = uniqueMarker();
   const transcribe = new TranscribePage(page);
   const recorder = new RecorderPanel(page);
@@ -69,18 +70,31 @@ test(`a ${RECORDING_SECONDS} s recording uploads while it records, loses nothing
   const onlineAt = Date.now();
   await expect.poll(stored, { timeout: 45_000 }).toBeGreaterThan(beforeOffline);
   const patchesAfterOffline = patches.filter((patch) => patch.at > onlineAt - 30_000).length;
+  expect(patchesAfterOffline).toBeGreaterThan(0);
+
+  // Parts reached the upstream while the recording went on, and their text is on the page already.
+  const ok = async () => (await upstreamRequests(marker)).filter((request) => request.outcome === 'ok');
+  await expect.poll(async () => (await ok()).length, { timeout: 90_000 }).toBeGreaterThan(0);
+  const [firstPart] = await ok();
+  await expect(transcribe.transcript()).toContainText(echoText(firstPart?.file?.sha256 ?? ''));
+  await expect(page.getByRole('main').getByRole('status').filter({ hasText: /^Part \d+/ })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('status').filter({ hasText: 'Recording' })).toBeVisible();
+  const partsBeforeStop = (await ok()).length;
+
   const recordedSeconds = await clock();
   await page.getByRole('button', { name: 'Stop' }).click();
   const stoppedAt = Date.now();
-  expect(patchesAfterOffline).toBeGreaterThan(0);
-
-  await expect(page.getByLabel('Recording playback')).toBeVisible();
-  const [kept] = await recorder.onDevice();
+  // The device holds the whole recording until the transcript is done.
+  let [kept] = await recorder.onDevice();
+  while (kept?.state === 'recording') [kept] = await recorder.onDevice();
   expect(kept).toMatchObject({ state: 'stopped' });
-  await page.getByRole('button', { name: 'Transcribe recording' }).click();
+  // No review step: the transcript completes in the same result view.
+  await expect(page.getByLabel('Recording playback')).toHaveCount(0);
   await expect(page.getByRole('main').getByRole('status').filter({ hasText: 'Done' })).toBeVisible({ timeout: 120_000 });
   const stopToDone = (Date.now() - stoppedAt) / 1000;
-  console.log(`long recording: ${recordedSeconds} s recorded, ${(kept?.bytes ?? 0).toLocaleString('en')} bytes, ${patches.length} PATCHes; transcript done ${stopToDone.toFixed(1)} s after Stop`);
+  console.log(
+    `long recording: ${recordedSeconds} s recorded, ${(kept?.bytes ?? 0).toLocaleString('en')} bytes, ${patches.length} PATCHes, ${partsBeforeStop} part(s) transcribed before Stop; transcript done ${stopToDone.toFixed(1)} s after Stop`,
+  );
 
   // Everything is on the server: as many bytes as the device holds, the whole duration, every part's text.
   expect(stored()).toBe(kept?.bytes);

@@ -116,6 +116,31 @@ describe('uploadReducer', () => {
     expect(state).toMatchObject({ backOnline: false, recordingId: 'r1', error: null });
   });
 
+  it('starts a run with a recording that is still being made, takes its file at Stop, and offers it again only then', () => {
+    let state = run({ type: 'recording.live', recordingId: 'r1' });
+    expect(state).toMatchObject({ phase: 'running', file: null, recordingId: 'r1', recordingLive: true });
+    expect(uploadReducer(state, { type: 'recording.live', recordingId: 'r2' })).toBe(state);
+    state = uploadReducer(state, event({ type: 'transcript.created', id: 't1' }));
+    state = uploadReducer(state, event({ type: 'transcript.part', index: 2, count: null, startSeconds: 180 }));
+    state = uploadReducer(state, event({ type: 'transcript.text.delta', delta: 'So far.' }));
+    expect(state).toMatchObject({ part: { index: 2, count: null }, text: 'So far.' });
+
+    // The service failed while the recording went on: nothing to send again until it stops.
+    state = uploadReducer(state, { type: 'finished', outcome: { status: 'failed', id: 't1', error: { code: 'upstream:transcription', message: 'No.' } } });
+    expect(keptOnDevice(state)).toBe(false);
+    const file = audio('rec.webm');
+    expect(uploadReducer(state, { type: 'recording.stopped', recordingId: 'r0', file })).toBe(state);
+    state = uploadReducer(state, { type: 'recording.stopped', recordingId: 'r1', file });
+    expect(state).toMatchObject({ file, recordingLive: false, phase: 'failed' });
+    expect(keptOnDevice(state)).toBe(true);
+  });
+
+  it('leaves nothing of a run whose recording was discarded while it recorded', () => {
+    const state = uploadReducer(run({ type: 'recording.live', recordingId: 'r1' }, { type: 'recording.released', recordingId: 'r0' }), event({ type: 'transcript.created', id: 't1' }));
+    expect(uploadReducer(state, { type: 'recording.discarded', recordingId: 'r0' })).toBe(state);
+    expect(uploadReducer(state, { type: 'recording.discarded', recordingId: 'r1' })).toEqual({ ...initialUploadState, storeVersion: 1 });
+  });
+
   it('forgets a released recording only if it is still the one chosen, and tells the recorder', () => {
     const state = run({ type: 'recording.chosen', file: audio('rec.webm'), recordingId: 'r1' });
     expect(uploadReducer(state, { type: 'recording.released', recordingId: 'r0' })).toMatchObject({ recordingId: 'r1', storeVersion: 1 });

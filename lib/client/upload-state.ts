@@ -12,6 +12,8 @@ export type UploadState = {
   file: File | null;
   /** The file is a recording kept on this device (its id there) until its transcript is done. */
   recordingId: string | undefined;
+  /** That recording is still being made, and transcribed as it goes; its file exists once it stops. */
+  recordingLive: boolean;
   /** Why the chosen file cannot be sent, in words for the person who chose it. */
   problem: string | null;
   /** Why the last run failed. */
@@ -36,6 +38,12 @@ export type UploadAction =
   | { type: 'file.checked'; file: File; problem: string | null }
   /** A recording from this device is about to be sent. */
   | { type: 'recording.chosen'; file: File; recordingId: string }
+  /** A recording started and is transcribed while it records: the run starts with it. */
+  | { type: 'recording.live'; recordingId: string }
+  /** That recording stopped: its file is what a retry sends. */
+  | { type: 'recording.stopped'; recordingId: string; file: File }
+  /** That recording was discarded while it recorded: its run leaves nothing behind. */
+  | { type: 'recording.discarded'; recordingId: string }
   | { type: 'problem'; problem: string }
   | { type: 'started' }
   | { type: 'upload.progress'; fraction: number }
@@ -60,6 +68,7 @@ export const initialUploadState: UploadState = {
   phase: 'idle',
   file: null,
   recordingId: undefined,
+  recordingLive: false,
   problem: null,
   backOnline: false,
   storeVersion: 0,
@@ -69,12 +78,19 @@ export function uploadReducer(state: UploadState, action: UploadAction): UploadS
   switch (action.type) {
     case 'file.chosen':
       if (state.phase === 'running') return state;
-      return { ...state, ...noRun, phase: 'idle', file: action.file, recordingId: undefined, problem: null };
+      return { ...state, ...noRun, phase: 'idle', file: action.file, recordingId: undefined, recordingLive: false, problem: null };
     case 'file.checked':
       return action.file === state.file ? { ...state, problem: action.problem } : state;
     case 'recording.chosen':
       if (state.phase === 'running') return state;
-      return { ...state, file: action.file, recordingId: action.recordingId };
+      return { ...state, file: action.file, recordingId: action.recordingId, recordingLive: false };
+    case 'recording.live':
+      if (state.phase === 'running') return state;
+      return { ...state, ...noRun, phase: 'running', file: null, recordingId: action.recordingId, recordingLive: true, problem: null, backOnline: false };
+    case 'recording.stopped':
+      return action.recordingId === state.recordingId ? { ...state, file: action.file, recordingLive: false } : state;
+    case 'recording.discarded':
+      return action.recordingId === state.recordingId ? { ...initialUploadState, storeVersion: state.storeVersion } : state;
     case 'problem':
       return { ...state, problem: action.problem };
     case 'started':
@@ -135,9 +151,9 @@ export function isUploading(state: UploadState) {
   return state.phase === 'running' && state.progress < 1 && !state.transcriptId;
 }
 
-/** A recording whose run did not finish stays on this device, to be sent again. */
+/** A recording whose run did not finish stays on this device, to be sent again once it has stopped. */
 export function keptOnDevice(state: UploadState) {
-  return (state.phase === 'failed' || state.phase === 'cancelled') && state.recordingId !== undefined;
+  return (state.phase === 'failed' || state.phase === 'cancelled') && state.recordingId !== undefined && !state.recordingLive;
 }
 
 /**

@@ -39,11 +39,15 @@ export type UploadTranscriptionInput = {
   recordingUpload?: UploadUnderWay;
   /** A recording made in the app rather than a chosen file: the history says which. */
   recorded?: boolean;
+  /** The transcript this recording was sent as before a reload: followed if its upload was already transcribed to the end. */
+  sentAs?: string;
 };
 
 /** The request to POST /api/transcriptions, whichever way the audio travels. */
 type TranscriptionRequest = {
-  body: FormData | string;
+  /** None: follows the running (or finished) transcript `follow` instead of asking for one. */
+  body?: FormData | string;
+  follow?: string;
   contentType?: string;
   onUploadProgress?: (fraction: number) => void;
   /** Hears the events instead of the input's onEvent. */
@@ -62,27 +66,59 @@ const lostAfterUpload: UploadError = {
 
 /**
  * Uploads a file and follows the transcription's event stream: as multipart to POST
- * /api/transcriptions, or (with `directUpload`) to the Blob store and then by name. The
- * transcription request is an XMLHttpRequest, because fetch reports no upload progress.
- * `done` always resolves, never rejects.
+ * /api/transcriptions, or (with `directUpload`) to the Blob store and then by name.
  */
 export function uploadTranscription(input: UploadTranscriptionInput): { done: Promise<UploadOutcome>; abort: () => void } {
+  return runTranscription(input.recorded, input.onEvent, async (transcribe, signal) => {
+    // A long file or a recording goes resumably even where small files go straight to the Blob store.
+    if (input.resumable) return uploadResumably(input, input.resumable, signal, transcribe);
+    if (input.recordingUpload) return transcribeWhileUploading({ ...input, fileName: input.file.name }, input.recordingUpload, signal, transcribe);
+    const request = input.directUpload ? await uploadToStore(input, input.directUpload, signal) : multipartRequest(input);
+    if ('status' in request) return request;
+    return transcribe(request);
+  });
+}
+
+export type LiveRecordingInput = Pick<UploadTranscriptionInput, 'language' | 'prompt' | 'onUploadProgress' | 'onEvent' | 'sentAs'> & {
+  /** The recording's name on the device: the transcript's title. */
+  fileName: string;
+  /** Its resumable upload, started with the recording (lib/client/recording-upload.ts). */
+  recordingUpload: UploadUnderWay;
+};
+
+/**
+ * Transcribes a recording while it is being made: the server transcribes each part as soon as the
+ * upload holds it, and ends once Stop has sent the tail. Its file exists only at Stop.
+ */
+export function transcribeLiveRecording(input: LiveRecordingInput): { done: Promise<UploadOutcome>; abort: () => void } {
+  return runTranscription(true, input.onEvent, (transcribe, signal) => transcribeWhileUploading(input, input.recordingUpload, signal, transcribe));
+}
+
+/**
+ * What every way of sending shares: the transcription request (an XMLHttpRequest, because fetch
+ * reports no upload progress) and aborting. `done` always resolves, never rejects.
+ */
+function runTranscription(
+  recorded: boolean | undefined,
+  onEvent: UploadTranscriptionInput['onEvent'],
+  work: (transcribe: Transcribe, signal: AbortSignal) => Promise<UploadOutcome>,
+): { done: Promise<UploadOutcome>; abort: () => void } {
   let aborted = false;
   let xhr: XMLHttpRequest | undefined;
   const storeUpload = new AbortController();
   const done = preloadUploadSupport().then(
-    async (support): Promise<UploadOutcome> => {
+    (support): Promise<UploadOutcome> => {
       const transcribe: Transcribe = (request) => {
         if (aborted) return Promise.resolve({ status: 'aborted', id: undefined });
         xhr = new XMLHttpRequest();
-        return send(xhr, support, request, input.onEvent, input.recorded ? '/api/transcriptions?source=recording' : '/api/transcriptions');
+        const url = request.follow
+          ? `/api/transcriptions/${encodeURIComponent(request.follow)}/events`
+          : recorded
+            ? '/api/transcriptions?source=recording'
+            : '/api/transcriptions';
+        return send(xhr, support, request, onEvent, url);
       };
-      // A long file or a recording goes resumably even where small files go straight to the Blob store.
-      if (input.resumable) return uploadResumably(input, input.resumable, storeUpload.signal, transcribe);
-      if (input.recordingUpload) return transcribeWhileUploading(input, input.recordingUpload, storeUpload.signal, transcribe);
-      const request = input.directUpload ? await uploadToStore(input, input.directUpload, storeUpload.signal) : multipartRequest(input);
-      if ('status' in request) return request;
-      return transcribe(request);
+      return work(transcribe, storeUpload.signal);
     },
     (): UploadOutcome => (aborted ? { status: 'aborted', id: undefined } : { status: 'failed', id: undefined, error: lostBeforeUpload }),
   );
@@ -133,13 +169,16 @@ async function uploadToStore(
     return signal.aborted ? { status: 'aborted', id: undefined } : { status: 'failed', id: undefined, error: lostBeforeUpload };
   }
   onUploadProgress?.(1);
-  return storedUploadRequest({ file, language, prompt }, { blob: pathname });
+  return storedUploadRequest({ fileName: file.name, language, prompt }, { blob: pathname });
 }
 
 /** The request naming a file already in the server's store: a Blob upload's pathname or a resumable upload's id. */
-function storedUploadRequest({ file, language, prompt }: Pick<UploadTranscriptionInput, 'file' | 'language' | 'prompt'>, upload: { blob: string } | { resumableUpload: string }): TranscriptionRequest {
+function storedUploadRequest(
+  { fileName, language, prompt }: Pick<UploadTranscriptionInput, 'language' | 'prompt'> & { fileName: string },
+  upload: { blob: string } | { resumableUpload: string },
+): TranscriptionRequest {
   return {
-    body: JSON.stringify({ ...upload, fileName: file.name, language: language || undefined, prompt: prompt?.trim() ? prompt : undefined, stream: true }),
+    body: JSON.stringify({ ...upload, fileName, language: language || undefined, prompt: prompt?.trim() ? prompt : undefined, stream: true }),
     contentType: 'application/json',
   };
 }
@@ -195,7 +234,7 @@ async function uploadResumably(
     },
     onUploadId: (id) => announce(id),
   });
-  return transcribeWhileUploading(input, { ...upload, uploadId }, signal, transcribe);
+  return transcribeWhileUploading({ ...input, fileName: file.name }, { ...upload, uploadId }, signal, transcribe);
 }
 
 /** A resumable upload on its way, and its id on the server once it exists there. */
@@ -208,7 +247,7 @@ export type UploadUnderWay = Pick<ResumableUploadHandle, 'done' | 'abort' | 'pau
  * request then follows that transcription. An upload that fails for good cancels it.
  */
 async function transcribeWhileUploading(
-  { file, language, prompt, onUploadProgress, onEvent }: UploadTranscriptionInput,
+  { fileName, language, prompt, onUploadProgress, onEvent, sentAs }: Omit<LiveRecordingInput, 'recordingUpload'>,
   upload: UploadUnderWay,
   signal: AbortSignal,
   transcribe: Transcribe,
@@ -226,7 +265,7 @@ async function transcribeWhileUploading(
 
   const first = await Promise.race([uploadId, uploadEnded]);
   if (typeof first !== 'string') return first ?? { status: 'failed', id: undefined, error: lostBeforeUpload };
-  const request = storedUploadRequest({ file, language, prompt }, { resumableUpload: first });
+  const request = storedUploadRequest({ fileName, language, prompt }, { resumableUpload: first });
   const transcription = (async () => {
     for (;;) {
       const outcome = await transcribe({
@@ -236,6 +275,10 @@ async function transcribeWhileUploading(
           onEvent?.(event);
         },
       });
+      if (outcome.status === 'failed' && outcome.error.code === 'not_found:upload' && sentAs && (await transcribedOrRunning(sentAs))) {
+        const followed = await transcribe({ follow: sentAs, onEvent });
+        return { ...followed, id: followed.id ?? sentAs };
+      }
       if (outcome.status !== 'failed' || outcome.error.code !== 'conflict:upload_pending') return outcome;
       await new Promise((resolve) => setTimeout(resolve, PENDING_RETRY_MS));
     }
@@ -255,6 +298,14 @@ async function transcribeWhileUploading(
   // A refused or failed transcription: the rest of the file is not sent (the server keeps what it has until it expires).
   if (outcome.status !== 'done') upload.pause();
   return outcome;
+}
+
+/** A transcript that failed or was cancelled is not followed: its stored text would read as done. */
+async function transcribedOrRunning(id: string) {
+  const response = await fetch(`/api/transcriptions/${encodeURIComponent(id)}`).catch(() => undefined);
+  if (!response?.ok) return false;
+  const { status } = (await response.json().catch(() => ({}))) as { status?: string };
+  return status === 'done' || status === 'transcribing';
 }
 
 function send(
@@ -306,7 +357,7 @@ function send(
     xhr.onabort = () => resolve(final ?? { status: 'aborted', id });
   });
 
-  xhr.open('POST', url);
+  xhr.open(body === undefined ? 'GET' : 'POST', url);
   xhr.setRequestHeader('Accept', 'text/event-stream');
   if (contentType) xhr.setRequestHeader('Content-Type', contentType);
   xhr.send(body);

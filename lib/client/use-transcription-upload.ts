@@ -2,13 +2,15 @@
 
 import { useEffect, useReducer, useRef } from 'react';
 import { MAX_AUDIO_BYTES } from '@/lib/audio/format';
+import type { TranscriptEvent } from '@/lib/transcription/events';
 import { audioFileProblem } from './audio-file-problem';
 import { revalidateHistory } from './keys';
 import { type RecordingUpload, startRecordingUpload } from './recording-upload';
-import { deleteRecording, markRecordingSent } from './recordings-store';
+import { deleteRecording, getRecording, markRecordingSent } from './recordings-store';
 import { fileFingerprint, type ResumableUploadSettings } from './resumable-upload';
 import { initialUploadState, isUploading, keptOnDevice, releasesLocalCopy, uploadReducer } from './upload-state';
-import { type DirectUpload, preloadUploadSupport, uploadTranscription } from './upload-transcription';
+import { type DirectUpload, preloadUploadSupport, transcribeLiveRecording, type UploadOutcome, uploadTranscription } from './upload-transcription';
+import type { LiveRecording } from './use-recording-upload';
 
 /**
  * Reading the event stream needs zod, loaded at the first sign of use rather than with the page:
@@ -94,8 +96,10 @@ export function useTranscriptionUpload({
     }
     dispatch({ type: 'started' });
     const recordingUpload = recordingUploadFor(file, recordingId, live);
+    // Transcribed while it recorded, then reloaded: its transcript may have taken all of the upload already.
+    const sentAs = recordingId && !live ? (await getRecording(recordingId).catch(() => undefined))?.transcriptId : undefined;
 
-    const upload = uploadTranscription({
+    const run = uploadTranscription({
       file,
       language,
       prompt,
@@ -104,22 +108,57 @@ export function useTranscriptionUpload({
       resumable:
         !recordingUpload && resumableUpload && file.size > MAX_AUDIO_BYTES ? { settings: resumableUpload, fingerprint: fileFingerprint(userId, file) } : undefined,
       recorded: recordingId !== undefined,
-      onUploadProgress: (fraction) => dispatch({ type: 'upload.progress', fraction }),
-      onEvent: (event) => {
-        if (event.type === 'transcript.created') {
-          if (runRef.current) runRef.current.transcriptId = event.id;
-          if (recordingId) void markRecordingSent(recordingId, event.id).catch(() => undefined);
-          void revalidateHistory();
-        }
-        dispatch({ type: 'event', event });
-      },
+      sentAs,
+      onUploadProgress,
+      onEvent: onEventOf(recordingId),
     });
-    runRef.current = { abort: upload.abort };
-    const outcome = await upload.done;
-    runRef.current = null;
+    await follow(run, recordingId);
+  }
 
+  const onUploadProgress = (fraction: number) => dispatch({ type: 'upload.progress', fraction });
+
+  function onEventOf(recordingId: string | undefined) {
+    return (event: TranscriptEvent) => {
+      if (event.type === 'transcript.created') {
+        if (runRef.current) runRef.current.transcriptId = event.id;
+        if (recordingId) void markRecordingSent(recordingId, event.id).catch(() => undefined);
+        void revalidateHistory();
+      }
+      dispatch({ type: 'event', event });
+    };
+  }
+
+  /** Follows a run to its end; the local copy goes once the server needs nothing more from the page. */
+  async function follow(run: { done: Promise<UploadOutcome>; abort: () => void }, recordingId: string | undefined) {
+    runRef.current = { abort: run.abort };
+    const outcome = await run.done;
+    const transcriptId = outcome.id ?? runRef.current?.transcriptId;
+    runRef.current = null;
     if (recordingId && releasesLocalCopy(outcome)) releaseLocalCopy(recordingId);
     dispatch({ type: 'finished', outcome });
+    void revalidateHistory();
+    return transcriptId;
+  }
+
+  /**
+   * A recording transcribed while it records: the run starts with it and ends once Stop sent its
+   * tail. Discarded while recording, it leaves no transcript behind (the recorder deletes the
+   * upload and the copy on the device).
+   */
+  async function transcribeLive({ id, fileName, upload: live, stopped }: LiveRecording) {
+    if (!configured || running) return;
+    dispatch({ type: 'recording.live', recordingId: id });
+    const run = transcribeLiveRecording({ fileName, language, prompt, recordingUpload: live, onUploadProgress, onEvent: onEventOf(id) });
+    const discarded = stopped.then((file) => {
+      if (file) dispatch({ type: 'recording.stopped', recordingId: id, file });
+      else run.abort();
+      return !file;
+    });
+    const transcriptId = await follow(run, id);
+    // A run that ended on its own (failed) before a discard still leaves a transcript to delete.
+    if (!(await discarded)) return;
+    if (transcriptId) await fetch(`/api/transcriptions/${encodeURIComponent(transcriptId)}`, { method: 'DELETE' }).catch(() => undefined);
+    dispatch({ type: 'recording.discarded', recordingId: id });
     void revalidateHistory();
   }
 
@@ -135,6 +174,7 @@ export function useTranscriptionUpload({
       dispatch({ type: 'recording.chosen', file, recordingId });
       void transcribe(file, recordingId, live);
     },
+    transcribeLive: (recording: LiveRecording) => void transcribeLive(recording),
     cancel: () => {
       const id = runRef.current?.transcriptId;
       if (id) void fetch(`/api/transcriptions/${encodeURIComponent(id)}/cancel`, { method: 'POST', keepalive: true }).catch(() => undefined);
