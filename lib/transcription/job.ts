@@ -686,7 +686,10 @@ export class TranscriptionJob {
 
   private async fail(cause: unknown): Promise<JobResult> {
     this.stopTimers();
-    const error = this.truthful(asAppError(cause));
+    // Once the job was stopped for a reason (Cancel, a timeout, a lost lease), whatever that stop made fail on its way
+    // out (an AbortError from a wait, a broken pipe) is that reason, not an unexpected error.
+    const stoppedFor = this.signal.aborted && this.signal.reason instanceof AppError ? this.signal.reason : undefined;
+    const error = this.truthful(stoppedFor ?? asAppError(cause));
     this.abortController.abort(error);
     // After a takeover the row is the new owner's to write.
     if (error.code !== 'conflict:lease') {
