@@ -37,6 +37,18 @@ const launchOptions = {
   args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
 };
 
+/** Chromium with a fake microphone playing the speech fixture, once or over and over, allowed without a prompt. */
+const withFakeMicrophone = ({ loop }: { loop: boolean }) => ({
+  ...launchOptions,
+  args: [
+    ...launchOptions.args,
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${FAKE_MICROPHONE_WAV}${loop ? '' : '%noloop'}`,
+    '--autoplay-policy=no-user-gesture-required',
+  ],
+});
+
 export default defineConfig({
   testDir: 'e2e',
   fullyParallel: false,
@@ -55,36 +67,14 @@ export default defineConfig({
     {
       name: 'recording',
       testMatch: RECORDING_SPECS,
-      use: {
-        launchOptions: {
-          ...launchOptions,
-          args: [
-            ...launchOptions.args,
-            '--use-fake-ui-for-media-stream',
-            '--use-fake-device-for-media-stream',
-            `--use-file-for-fake-audio-capture=${FAKE_MICROPHONE_WAV}%noloop`,
-            '--autoplay-policy=no-user-gesture-required',
-          ],
-        },
-      },
+      use: { launchOptions: withFakeMicrophone({ loop: false }) },
     },
     {
       name: 'long-recording',
       testMatch: LONG_RECORDING_SPECS,
       // Ten minutes of recording, an offline minute within them, then the transcript.
       timeout: 900_000,
-      use: {
-        launchOptions: {
-          ...launchOptions,
-          args: [
-            ...launchOptions.args,
-            '--use-fake-ui-for-media-stream',
-            '--use-fake-device-for-media-stream',
-            `--use-file-for-fake-audio-capture=${FAKE_MICROPHONE_WAV}`,
-            '--autoplay-policy=no-user-gesture-required',
-          ],
-        },
-      },
+      use: { launchOptions: withFakeMicrophone({ loop: true }) },
     },
     { name: 'engine', testMatch: ENGINE_SPECS, use: { baseURL: ENGINE_APP_BASE_URL, launchOptions } },
     // Leases of 3 s keep the takeover tests short; the project runs in about a minute.

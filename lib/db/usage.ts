@@ -1,6 +1,6 @@
 import 'server-only';
 
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { dialectOf } from './dialect';
 import { getDb } from './connection';
 import { now, run } from './run';
@@ -111,25 +111,19 @@ export function recordTranscriptionSeconds({ id, userId, seconds, audioSecondsPe
 
 /** Seconds of audio the user's transcriptions counted in the last 24 hours: what a stated duration is checked against before an upload starts. */
 export function getAudioSecondsUsedToday({ userId }: { userId: string }) {
-  return run('getAudioSecondsUsedToday', async () => {
-    const db = await getDb();
-    const row = await db
-      .selectFrom('transcription_usage')
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('audio_seconds'), eb.lit(0)).as('seconds'))
-      .where('user_id', '=', userId)
-      .where('started_at', '>=', new Date(Date.now() - DAY_MS).toISOString())
-      .executeTakeFirstOrThrow();
-    return Number(row.seconds);
-  });
+  return run('getAudioSecondsUsedToday', async () => usedToday(await getDb(), userId, 'audio_seconds'));
 }
 
 /** Audio bytes the user's transcriptions took in the last 24 hours, read inside the caller's transaction (which holds the user's lock). */
-export async function audioBytesUsedToday(trx: Transaction<Database>, userId: string) {
-  const row = await trx
+export const audioBytesUsedToday = (trx: Transaction<Database>, userId: string) => usedToday(trx, userId, 'audio_bytes');
+
+/** The user's total of one usage column over the last 24 hours. */
+async function usedToday(db: Kysely<Database> | Transaction<Database>, userId: string, column: 'audio_bytes' | 'audio_seconds') {
+  const row = await db
     .selectFrom('transcription_usage')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('audio_bytes'), eb.lit(0)).as('bytes'))
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>(column), eb.lit(0)).as('total'))
     .where('user_id', '=', userId)
     .where('started_at', '>=', new Date(Date.now() - DAY_MS).toISOString())
     .executeTakeFirstOrThrow();
-  return Number(row.bytes);
+  return Number(row.total);
 }
