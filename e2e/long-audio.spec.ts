@@ -6,9 +6,10 @@ import { BOUNDARY, bodyOf, openRawUpload, partHead } from './support/api-client'
 import { type AppInstance, startAppInstance } from './support/app-instance';
 import { SPARE_APP_PORTS } from './support/constants';
 import { echoText, type RecordedRequest } from './support/fake-upstream';
+import { startNetworkProxy } from './support/network-proxy';
 import { createTusUpload, transcribeResumable, tusMetadata } from './support/growing-upload';
 import { isInSilence, speechLikeMp3, speechLikeWav, speechLikeWebm } from './support/long-audio';
-import { type Account, expect, registerAccount, test, uniqueMarker, upstreamRequests } from './support/test';
+import { type Account, expect, registerAccount, test, TranscribePage, uniqueMarker, upstreamRequests } from './support/test';
 
 // Long audio through the API against a spare instance with 5-minute parts: a 40-minute WAV
 // (76.8 MB) and a 35 MB MP3, generated once by ffmpeg and cached under .e2e-data.
@@ -305,6 +306,108 @@ test.describe('long audio', () => {
     const saved = await details(app, account, events[0]?.id ?? '');
     expect(saved).toMatchObject({ status: 'done', audioBytes: webm.byteLength });
     expect(saved.parts.map((part) => part.status)).toEqual(texts.map(() => 'done'));
+  });
+
+  test('an upload that stops growing for UPLOAD_WAIT_SECONDS pauses its transcription with its finished parts; it goes on when a PATCH arrives, or when the page asks again', async ({ browser }) => {
+    test.setTimeout(300_000);
+    const webm = readFileSync(speechLikeWebm(240));
+    app = await startAppInstance({ name: 'long-pause', port: SPARE_APP_PORTS[2], env: { ...env, RECORDING_PART_MINUTES: '1', UPLOAD_WAIT_SECONDS: '6' } });
+    const account = await registerAccount(browser, 'long-pause', app.baseUrl);
+    const upload = await createTusUpload(app.baseUrl, account.cookieHeader, {
+      'Upload-Defer-Length': '1',
+      'Upload-Metadata': tusMetadata({ filename: 'Recording.webm', filetype: 'audio/webm;codecs=opus', source: 'recording' }),
+    });
+    const marker = uniqueMarker();
+    const request = { resumableUpload: upload.id, prompt: `${marker} fake:echo fake:delay=0`, stream: true };
+    let offset = await upload.patch(webm.subarray(0, 16_000), 0);
+    const first = transcribeResumable(app.baseUrl, account.cookieHeader, request);
+    offset = await upload.patch(webm.subarray(offset, Math.floor(webm.byteLength * 0.4)), offset);
+
+    // The laptop closes: nothing arrives for longer than the wait. The answer ends, the transcript keeps its finished parts.
+    const firstEvents = await first.events;
+    expect(firstEvents.at(-1)).toMatchObject({ type: 'error', error: { code: 'timeout:upload', message: expect.stringMatching(/goes on by itself/) } });
+    const transcript = firstEvents[0]?.id ?? '';
+    const paused = await details(app, account, transcript);
+    const finished = paused.parts.filter((part) => part.status === 'done');
+    expect(paused).toMatchObject({ status: 'failed', error: { code: 'timeout:upload' } });
+    expect(finished.length).toBeGreaterThanOrEqual(1);
+    expect(paused.text).toBe(finished.map((part) => part.text).join(' '));
+    const sentBeforePause = new Set((await upstreamRequests(marker)).map((sent) => sent.file?.sha256));
+
+    // It reopens: the next PATCH sets the transcription going again, with no request to transcribe.
+    offset = await upload.patch(webm.subarray(offset, Math.floor(webm.byteLength * 0.7)), offset);
+    await expect.poll(async () => (await details(app as AppInstance, account, transcript)).status).toBe('transcribing');
+    // Closed again, long enough to pause again.
+    await expect.poll(async () => (await details(app as AppInstance, account, transcript)).status, { timeout: 60_000 }).toBe('failed');
+
+    // A reloaded page asks for the upload again: the transcription goes on and the answer streams it from its text so far.
+    const again = transcribeResumable(app.baseUrl, account.cookieHeader, request);
+    await expect.poll(async () => (await again.peek()).some((event) => event.type === 'transcript.text.delta')).toBe(true);
+    expect((await again.peek())[0]).toMatchObject({ type: 'transcript.created', id: transcript });
+    while (offset < webm.byteLength) offset = await upload.patch(webm.subarray(offset, offset + 64_000), offset);
+    await upload.patch(Buffer.alloc(0), offset, { 'Upload-Length': String(webm.byteLength) });
+    const events = await again.events;
+
+    const requests = checkPartRequests(await upstreamRequests(marker), 60);
+    const texts = requests.map((sent) => echoText(sent.file?.sha256 ?? ''));
+    // Every part once: none of the finished ones went upstream again after a pause.
+    expect(new Set(requests.map((sent) => sent.file?.sha256)).size).toBe(requests.length);
+    expect(requests.filter((sent) => sentBeforePause.has(sent.file?.sha256))).toHaveLength(sentBeforePause.size);
+    const streamed = events.flatMap((event) => (event.type === 'transcript.text.delta' ? [event.delta] : [])).join('');
+    expect(streamed).toBe(texts.join(' '));
+    expect(events.at(-1)).toMatchObject({ type: 'transcript.text.done', text: texts.join(' ') });
+    const saved = await details(app, account, transcript);
+    expect(saved).toMatchObject({ status: 'done', audioBytes: webm.byteLength, error: null });
+    expect(saved.parts.map((part) => part.text)).toEqual(texts);
+    expect((await upload.head()).status).toBe(404);
+    const audio = await fetch(`${app.baseUrl}/api/transcriptions/${transcript}/audio`, { headers: { cookie: account.cookieHeader } });
+    expect(audio.status).toBe(200);
+    expect((await audio.arrayBuffer()).byteLength).toBe(webm.byteLength);
+  });
+
+  test('in the browser, a long upload whose network is gone for longer than UPLOAD_WAIT_SECONDS (a closed laptop): once it is back the page shows the transcript arrive to its end', async ({ browser }) => {
+    test.setTimeout(300_000);
+    const wav = speechLikeWav(840);
+    // The wait is longer than the upload takes to store each 8 MB piece at this uplink (2.7 s): only the cut pauses it.
+    app = await startAppInstance({ name: 'long-offline', port: SPARE_APP_PORTS[2], env: { ...env, MAX_UPLOAD_MB: '120', PART_MAX_MINUTES: '1', UPLOAD_WAIT_SECONDS: '6' } });
+    const account = await registerAccount(browser, 'long-offline', app.baseUrl);
+    // The browser reaches the app through a proxy that can drop every connection, as a lost network does.
+    const network = await startNetworkProxy(SPARE_APP_PORTS[2]);
+    const context = await browser.newContext({ baseURL: network.baseUrl, storageState: account.storageStatePath });
+    try {
+      const page = await context.newPage();
+      const transcribe = new TranscribePage(page);
+      // A slow uplink, so that the network goes while the file is still going up.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 3_000_000 });
+      await transcribe.goto();
+      const marker = uniqueMarker();
+      await page.getByLabel('Audio file').setInputFiles(wav);
+      await page.getByLabel('Prompt (optional)').fill(`${marker} fake:echo fake:delay=0`);
+      await page.getByRole('button', { name: 'Transcribe' }).click();
+      await expect(transcribe.transcript()).not.toHaveText('', { timeout: 60_000 });
+      const transcript = await findTranscriptId(app, account);
+
+      network.down();
+      expect((await details(app, account, transcript)).status).toBe('transcribing');
+      // The server stops waiting for the upload: the transcription pauses with its finished parts.
+      await expect.poll(async () => (await details(app as AppInstance, account, transcript)).error?.code, { timeout: 60_000 }).toBe('timeout:upload');
+      const uploadedWhilePaused = (await details(app, account, transcript)).audioBytes;
+      network.up();
+
+      await expect(page.getByRole('link', { name: 'Open transcript' })).toBeVisible({ timeout: 120_000 });
+      await expect(transcribe.alert()).toHaveCount(0);
+      const saved = await details(app, account, transcript);
+      const texts = checkPartRequests(await upstreamRequests(marker), 60).map((sent) => echoText(sent.file?.sha256 ?? ''));
+      expect(uploadedWhilePaused).toBe(0);
+      expect(saved).toMatchObject({ status: 'done', text: texts.join(' '), audioBytes: statSync(wav).size });
+      expect(new Set(texts).size).toBe(texts.length);
+      await expect(transcribe.transcript()).toHaveText(saved.text);
+    } finally {
+      await context.close();
+      await network.close();
+    }
   });
 
   test('kill -9 while a recording grows: the restarted instance goes on following the upload after its finished parts', async ({ browser }) => {

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import * as tus from 'tus-js-client';
 import { APP_BASE_URL, APP_PORT, E2E_DATA_DIR } from './support/constants';
+import { startNetworkProxy } from './support/network-proxy';
 import { FAKE_TRANSCRIPT } from './support/fake-upstream';
 import { speechLikeWav } from './support/long-audio';
 import { expect, fixturePath, test, TranscribePage, uniqueMarker, upstreamRequests } from './support/test';
@@ -67,51 +67,6 @@ function storedBytes(uploadId: string) {
   }
 }
 
-/** A TCP proxy in front of the app that counts what clients send and can cut every connection. */
-async function startCountingProxy() {
-  const sockets = new Set<Socket>();
-  let sent = 0;
-  let onSent: (() => void) | undefined;
-  const server: Server = createServer((client) => {
-    const app = createConnection({ host: '127.0.0.1', port: APP_PORT });
-    sockets.add(client);
-    sockets.add(app);
-    client.on('data', (data: Buffer) => {
-      sent += data.byteLength;
-      onSent?.();
-    });
-    client.pipe(app).pipe(client);
-    const close = () => {
-      client.destroy();
-      app.destroy();
-      sockets.delete(client);
-      sockets.delete(app);
-    };
-    client.on('error', close).on('close', close);
-    app.on('error', close).on('close', close);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    endpoint: `http://127.0.0.1:${port}/api/uploads/resumable`,
-    get sent() {
-      return sent;
-    },
-    /** Destroys every connection once clients have sent `bytes`, as a lost network would. */
-    cutAfter(bytes: number) {
-      return new Promise<void>((resolve) => {
-        onSent = () => {
-          if (sent < bytes) return;
-          onSent = undefined;
-          for (const socket of sockets) socket.destroy();
-          resolve();
-        };
-      });
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 async function head(url: string, cookie: string) {
   const response = await fetch(url, { method: 'HEAD', headers: { cookie, 'Tus-Resumable': '1.0.0' } });
   return { status: response.status, offset: Number(response.headers.get('upload-offset')), length: response.headers.get('upload-length'), deferred: response.headers.get('upload-defer-length') };
@@ -124,14 +79,14 @@ function transcribe(cookie: string, body: Record<string, unknown>) {
 test('a 100 MB upload cut at half resumes from the bytes the server stored, and none of the first half is sent again', async ({ account }) => {
   test.setTimeout(180_000);
   const file = largeWav(100 * MB);
-  const proxy = await startCountingProxy();
+  const proxy = await startNetworkProxy(APP_PORT);
   try {
     const cut = proxy.cutAfter(file.byteLength / 2);
     let sentAtCut = 0;
     let resumedFrom: number | undefined;
     const patchOffsets: number[] = [];
     const url = await runUpload(file, {
-      endpoint: proxy.endpoint,
+      endpoint: `${proxy.baseUrl}/api/uploads/resumable`,
       headers: { cookie: account.cookieHeader },
       metadata: audioMetadata(),
       // One PATCH for the whole file, so that the cut falls inside it; tus-js-client retries by itself.

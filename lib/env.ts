@@ -34,6 +34,7 @@ const envSchema = z.object({
   PART_MAX_MINUTES: optionalInteger(1, 60),
   FFMPEG_PATH: optionalString,
   RECORDING_PART_MINUTES: optionalInteger(1, 60),
+  UPLOAD_WAIT_SECONDS: optionalInteger(1, 24 * 3600),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: optionalInteger(1, 1_000_000),
   RATE_LIMIT_SIGN_UPS_PER_IP: optionalInteger(1, 1_000_000),
@@ -90,6 +91,11 @@ function loadConfig() {
       ffmpegPath: env.FFMPEG_PATH,
       /** A recording transcribed while it grows gets short parts: at Stop, at most this much is left to transcribe. */
       recordingPartSeconds: (env.RECORDING_PART_MINUTES ?? 3) * 60,
+      /**
+       * How long the transcription of an upload still arriving waits for its next bytes before it pauses
+       * (`timeout:upload`, finished parts kept); it goes on by itself when the upload grows again.
+       */
+      uploadWaitMs: (env.UPLOAD_WAIT_SECONDS ?? 30 * 60) * 1000,
     },
     engine: {
       /** Recognitions at once; the rest wait in line. */

@@ -46,6 +46,14 @@ describe('uploadReducer', () => {
     expect(state).toMatchObject({ phase: 'done', transcriptId: 't1', text: 'Hello, world.', error: null });
   });
 
+  it('takes the text of a transcription followed again after a lost connection from its start, without doubling it', () => {
+    let state = uploadReducer(running(), event({ type: 'transcript.text.delta', delta: 'Part one.' }));
+    state = uploadReducer(state, event({ type: 'transcript.created', id: 't1' }));
+    state = uploadReducer(state, event({ type: 'transcript.text.delta', delta: 'Part one.' }));
+    state = uploadReducer(state, event({ type: 'transcript.text.delta', delta: ' Part two.' }));
+    expect(state).toMatchObject({ phase: 'running', transcriptId: 't1', text: 'Part one. Part two.' });
+  });
+
   it('keeps only the latest check of a file chosen after another', () => {
     const [a, b] = [audio('a.mp3'), audio('b.mp3')];
     const late = run({ type: 'file.chosen', file: a }, { type: 'file.chosen', file: b }, { type: 'file.checked', file: a, problem: 'a.mp3 is empty' });

@@ -119,7 +119,8 @@ export function uploadReducer(state: UploadState, action: UploadAction): UploadS
 function applyEvent(state: UploadState, event: TranscriptEvent): UploadState {
   switch (event.type) {
     case 'transcript.created':
-      return { ...state, transcriptId: event.id };
+      // Every stream of a transcript starts here and then sends its text from the start: one followed again after a lost connection too.
+      return { ...state, transcriptId: event.id, text: '' };
     case 'transcript.waiting':
       return { ...state, queuePosition: event.position };
     case 'transcript.part':

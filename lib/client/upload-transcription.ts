@@ -190,6 +190,10 @@ type Transcribe = (request: TranscriptionRequest) => Promise<UploadOutcome>;
 const DURATION_WAIT_MS = 3000;
 /** Until the upload's first bytes are on the server, asking to transcribe it is answered 409 `conflict:upload_pending`: asked again this often. */
 const PENDING_RETRY_MS = 2000;
+/** After a lost connection the transcription is followed again once the browser is online, waiting longer each time up to this. */
+const RECONNECT_MAX_DELAY_MS = 15_000;
+/** Once the upload is complete, a transcription that cannot be reached is asked for this many more times. */
+const RECONNECTS_AFTER_UPLOAD = 8;
 
 function audioDuration(file: File): Promise<number | undefined> {
   return new Promise((resolve) => {
@@ -244,7 +248,11 @@ export type UploadUnderWay = Pick<ResumableUploadHandle, 'done' | 'abort' | 'pau
  * As soon as the upload exists on the server, asks for its transcription: the server transcribes
  * the upload as it grows (a WAV, MP3 or WebM part by part, the first words within seconds) and
  * ends once it is complete. After a reload the server may already be transcribing it: the same
- * request then follows that transcription. An upload that fails for good cancels it.
+ * request then follows that transcription. A lost connection (a closed laptop, a train tunnel)
+ * loses only this page's view: once the browser is online again the transcription is followed
+ * again, from its text so far, while the upload catches up on its own; a transcription that had
+ * paused waiting for the upload goes on as the upload grows. An upload that fails for good
+ * cancels it.
  */
 async function transcribeWhileUploading(
   { fileName, language, prompt, onUploadProgress, onEvent, sentAs }: Omit<LiveRecordingInput, 'recordingUpload'>,
@@ -255,8 +263,10 @@ async function transcribeWhileUploading(
   const { uploadId } = upload;
   signal.addEventListener('abort', () => void upload.abort(), { once: true });
   let transcriptId: string | undefined;
+  let uploadComplete = false;
   const uploadEnded = upload.done.then((outcome): UploadOutcome | undefined => {
     if (outcome.status === 'done') {
+      uploadComplete = true;
       onUploadProgress?.(1);
       return undefined;
     }
@@ -265,22 +275,41 @@ async function transcribeWhileUploading(
 
   const first = await Promise.race([uploadId, uploadEnded]);
   if (typeof first !== 'string') return first ?? { status: 'failed', id: undefined, error: lostBeforeUpload };
-  const request = storedUploadRequest({ fileName, language, prompt }, { resumableUpload: first });
-  const transcription = (async () => {
+  const transcription = (async (): Promise<UploadOutcome> => {
+    let request = storedUploadRequest({ fileName, language, prompt }, { resumableUpload: first });
+    let reconnects = 0;
+    let reconnectsAfterUpload = 0;
     for (;;) {
       const outcome = await transcribe({
         ...request,
         onEvent: (event) => {
-          if (event.type === 'transcript.created') transcriptId = event.id;
+          if (event.type === 'transcript.created') {
+            transcriptId = event.id;
+            reconnects = 0;
+          }
           onEvent?.(event);
         },
       });
-      if (outcome.status === 'failed' && outcome.error.code === 'not_found:upload' && sentAs && (await transcribedOrRunning(sentAs))) {
-        const followed = await transcribe({ follow: sentAs, onEvent });
-        return { ...followed, id: followed.id ?? sentAs };
+      if (outcome.status !== 'failed') return { ...outcome, id: outcome.id ?? transcriptId };
+      const { code } = outcome.error;
+      if (code === 'not_found:upload' && sentAs && (await transcribedOrRunning(sentAs))) {
+        transcriptId = sentAs;
+        request = { follow: sentAs };
+        continue;
       }
-      if (outcome.status !== 'failed' || outcome.error.code !== 'conflict:upload_pending') return outcome;
-      await new Promise((resolve) => setTimeout(resolve, PENDING_RETRY_MS));
+      if (code === 'conflict:upload_pending') {
+        await delay(PENDING_RETRY_MS, signal);
+        continue;
+      }
+      // This page lost the answer, not the work (or the work waits for the upload, which this page is still sending).
+      const lost = code === lostBeforeUpload.code || code === UPLOAD_STALLED;
+      if (!lost || signal.aborted || (uploadComplete && ++reconnectsAfterUpload > RECONNECTS_AFTER_UPLOAD)) {
+        return code === lostBeforeUpload.code ? { status: 'failed', id: transcriptId, error: lostAfterUpload } : outcome;
+      }
+      await online(signal);
+      await delay(Math.min(1000 * 2 ** reconnects++, RECONNECT_MAX_DELAY_MS), signal);
+      // Asking again for the upload follows its transcription (or starts it, had the first request not arrived).
+      if (transcriptId) request = { follow: transcriptId };
     }
   })();
   // The transcription ends on its own once the upload is complete; an upload that fails for good ends it.
@@ -291,13 +320,32 @@ async function transcribeWhileUploading(
     return settled.upload;
   }
   const outcome = settled.transcription;
-  if (outcome.status === 'failed' && outcome.error.code === lostBeforeUpload.code) {
-    // This page lost the answer, not the work: the upload goes on (it waits for the network), and the server transcribes it to its end.
-    return (await uploadEnded) ?? { status: 'failed', id: transcriptId, error: lostAfterUpload };
-  }
   // A refused or failed transcription: the rest of the file is not sent (the server keeps what it has until it expires).
   if (outcome.status !== 'done') upload.pause();
   return outcome;
+}
+
+/** The code of a transcription paused because its upload stopped growing (lib/resumable/storage.ts). */
+const UPLOAD_STALLED = 'timeout:upload';
+
+function delay(ms: number, signal: AbortSignal) {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
+
+/** Resolves once the browser says it is online (at once when it is). */
+function online(signal: AbortSignal) {
+  return new Promise<void>((resolve) => {
+    if (navigator.onLine || signal.aborted) return resolve();
+    const done = () => {
+      window.removeEventListener('online', done);
+      resolve();
+    };
+    window.addEventListener('online', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** A transcript that failed or was cancelled is not followed: its stored text would read as done. */

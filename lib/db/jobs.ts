@@ -44,6 +44,27 @@ export function claimEndedTranscript(claim: LeaseClaim) {
 }
 
 /**
+ * Takes up again a transcript that failed with `errorCode` (an upload that stopped growing, and
+ * grows again): one conditional update takes its lease and marks it running with its text kept,
+ * so that of the requests that see it (on any instance) one goes on with it.
+ */
+export function reopenFailedTranscript({ errorCode, ...claim }: LeaseClaim & { errorCode: string }) {
+  return run('reopenFailedTranscript', async () => {
+    const db = await getDb();
+    const result = await db
+      .updateTable('transcripts')
+      .set({ ...newTranscriptLease(claim), status: 'transcribing', error_code: null, error_message: null, completed_at: null, updated_at: now() })
+      .where('id', '=', claim.id)
+      .where('user_id', '=', claim.userId)
+      .where('status', '=', 'failed')
+      .where('error_code', '=', errorCode)
+      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', now())]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  });
+}
+
+/**
  * The heartbeat: extends the lease while this instance still holds it (a lease without an owner
  * is taken). False when the job is no longer this instance's to run: taken over, ended or deleted.
  */

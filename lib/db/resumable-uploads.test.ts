@@ -47,12 +47,12 @@ describe.each(testDatabases)('resumable uploads on $dialect', ({ dialect }) => {
     const upload = newUpload(userId);
     await db.createResumableUpload({ upload, audioBytesPerDay: 10_000 });
 
-    expect(await commit(db, upload, 0, 400)).toBe(true);
+    expect(await commit(db, upload, 0, 400)).toEqual({ claimedBy: undefined });
     // A second writer that read offset 0 loses: its bytes are not part of the upload.
     expect(await commit(db, upload, 0, 300)).toBe(false);
     expect(await commit(db, upload, 500, 100)).toBe(false);
     expect(await commit(db, upload, 400, 700)).toBe(false);
-    expect(await commit(db, upload, 400, 600)).toBe(true);
+    expect(await commit(db, upload, 400, 600)).toEqual({ claimedBy: undefined });
 
     const stored = await db.getResumableUpload({ id: upload.id, userId });
     expect(stored?.offset).toBe(1000);
@@ -88,12 +88,12 @@ describe.each(testDatabases)('resumable uploads on $dialect', ({ dialect }) => {
     const userId = await newUserId(db);
     const upload = newUpload(userId, { length: undefined });
     await db.createResumableUpload({ upload, audioBytesPerDay: 10_000 });
-    expect(await commit(db, upload, 0, 250)).toBe(true);
+    expect(await commit(db, upload, 0, 250)).toEqual({ claimedBy: undefined });
     expect(await db.declareResumableUploadLength({ id: upload.id, userId, length: 100 })).toBe(false);
     expect(await db.declareResumableUploadLength({ id: upload.id, userId, length: 300 })).toBe(true);
     expect(await db.declareResumableUploadLength({ id: upload.id, userId, length: 400 })).toBe(false);
     expect(await commit(db, upload, 250, 100)).toBe(false);
-    expect(await commit(db, upload, 250, 50)).toBe(true);
+    expect(await commit(db, upload, 250, 50)).toEqual({ claimedBy: undefined });
     expect(await db.getResumableUpload({ id: upload.id, userId })).toMatchObject({ length: 300, offset: 300 });
   });
 
@@ -131,9 +131,10 @@ describe.each(testDatabases)('resumable uploads on $dialect', ({ dialect }) => {
     expect(await db.getResumableUploadClaimedBy({ transcriptId, userId })).toBeUndefined();
     expect(await db.claimResumableUpload({ id: upload.id, userId, transcriptId, growing: true })).toBe(true);
     expect(await db.claimResumableUpload({ id: upload.id, userId, transcriptId: crypto.randomUUID(), growing: true })).toBe(false);
-    expect(await commit(db, upload, 0, 100)).toBe(true);
+    // Each commit names the transcript that claimed the upload: a paused one goes on when it grows.
+    expect(await commit(db, upload, 0, 100)).toEqual({ claimedBy: transcriptId });
     expect(await db.declareResumableUploadLength({ id: upload.id, userId, length: 150 })).toBe(true);
-    expect(await commit(db, upload, 100, 50)).toBe(true);
+    expect(await commit(db, upload, 100, 50)).toEqual({ claimedBy: transcriptId });
     expect(await db.getResumableUploadClaimedBy({ transcriptId, userId })).toMatchObject({ id: upload.id, offset: 150, length: 150, claimedBy: transcriptId, recording: true });
     expect(await db.getResumableUploadClaimedBy({ transcriptId, userId: await newUserId(db) })).toBeUndefined();
     // Claimed bytes still count toward the day until the transcript counts them.

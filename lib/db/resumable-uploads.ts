@@ -137,6 +137,7 @@ export function listResumableUploadChunks({ id, userId, from = 0 }: { id: string
  * growing: a complete one takes nothing more anyway).
  * False when another request got there first (or the upload is gone): the caller's chunk is then
  * not part of the upload and must be deleted. `audioType` records the sniffed container.
+ * Otherwise the transcript that has claimed the upload as it is now, if any.
  */
 export function commitResumableUploadChunk({
   id,
@@ -164,10 +165,11 @@ export function commitResumableUploadChunk({
         .where('upload_offset', '=', start)
         .where('expires_at', '>', now())
         .where((eb) => eb.or([eb('upload_length', 'is', null), eb('upload_length', '>=', start + bytes)]))
+        .returning('claimed_by')
         .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) === 0) return false;
+      if (!moved) return false;
       await trx.insertInto('resumable_upload_chunks').values({ upload_id: id, start_offset: start, byte_count: bytes, storage_key: storageKey }).execute();
-      return true;
+      return { claimedBy: moved.claimed_by ?? undefined };
     });
   });
 }

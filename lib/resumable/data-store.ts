@@ -57,11 +57,13 @@ export class ResumableDataStore extends DataStore {
   private readonly userId: string;
   /** The duration stated in the creation request's X-Audio-Duration-Seconds header. */
   private readonly declaredSeconds: number | undefined;
+  private readonly onAppended: ((upload: Pick<ResumableUpload, 'claimedBy' | 'userId'>) => void) | undefined;
 
-  constructor({ userId, declaredSeconds }: { userId: string; declaredSeconds?: number }) {
+  constructor({ userId, declaredSeconds, onAppended }: { userId: string; declaredSeconds?: number; onAppended?: (upload: Pick<ResumableUpload, 'claimedBy' | 'userId'>) => void }) {
     super();
     this.userId = userId;
     this.declaredSeconds = declaredSeconds;
+    this.onAppended = onAppended;
     this.extensions = ['creation', 'creation-with-upload', 'creation-defer-length', 'termination', 'expiration'];
   }
 
@@ -112,7 +114,7 @@ export class ResumableDataStore extends DataStore {
     const upload = await this.owned(id);
     if (upload.offset !== offset) throw ERRORS.INVALID_OFFSET;
     try {
-      return await appendToUpload({ upload, body });
+      return await appendToUpload({ upload, body, onCommitted: ({ claimedBy }) => this.onAppended?.({ claimedBy, userId: this.userId }) });
     } catch (error) {
       if (error instanceof OffsetMovedError) throw ERRORS.INVALID_OFFSET;
       throw error;

@@ -4,6 +4,7 @@ import { MemoryLocker, Server } from '@tus/server';
 import { ERRORS, type Locker } from '@tus/utils';
 import { maxUploadBytes } from '@/lib/audio/ffmpeg';
 import { getDirectUploads } from '@/lib/audio-store';
+import type { ResumableUpload } from '@/lib/db/resumable-uploads';
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
@@ -42,14 +43,18 @@ const tusErrors = new Map<unknown, () => AppError>([
  * Answers one tus request (POST create, HEAD offset, PATCH append, DELETE terminate, OPTIONS) of
  * the signed-in user, with @tus/server on our storage. Errors come back as
  * `{ error: { code, message } }` JSON, except tus's protocol-level answers (a missing
- * Tus-Resumable header, an invalid tus header), which stay tus's plain text.
+ * Tus-Resumable header, an invalid tus header), which stay tus's plain text. `onAppended` hears
+ * each stored piece of a PATCH, with the transcript that has claimed the upload.
  */
-export async function handleResumableUpload(request: Request, { userId, uploadId }: { userId: string; uploadId: string | undefined }) {
+export async function handleResumableUpload(
+  request: Request,
+  { userId, uploadId, onAppended }: { userId: string; uploadId: string | undefined; onAppended?: (upload: Pick<ResumableUpload, 'claimedBy' | 'userId'>) => void },
+) {
   /** The error answered, when it is ours: its body is JSON, and a limit's Retry-After goes with it. */
   let answered: AppError | undefined;
   const server = new Server({
     path: RESUMABLE_UPLOAD_PATH,
-    datastore: new ResumableDataStore({ userId, declaredSeconds: request.method === 'POST' ? declaredAudioSeconds(request.headers) : undefined }),
+    datastore: new ResumableDataStore({ userId, declaredSeconds: request.method === 'POST' ? declaredAudioSeconds(request.headers) : undefined, onAppended }),
     locker: lockerFor(userId),
     relativeLocation: true,
     // Same-origin only: no CORS header for anyone.

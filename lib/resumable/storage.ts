@@ -12,6 +12,7 @@ import {
   listResumableUploadChunks,
   type ResumableUpload,
 } from '@/lib/db/resumable-uploads';
+import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { ByteSource } from './byte-source';
@@ -89,9 +90,20 @@ async function sniffFirstBytes(upload: ResumableUpload, source: ByteSource) {
  * Appends a request body at `offset`, chunk by chunk; the new offset. Each chunk is stored, then
  * committed with a conditional update of the offset: when another request (on any instance)
  * moved it first, this chunk is deleted and OffsetMovedError thrown. An error of the body (the
- * client went away) keeps every chunk committed before it.
+ * client went away) keeps every chunk committed before it. `onCommitted` hears each commit, with
+ * the transcript that has claimed the upload at that moment.
  */
-export async function appendToUpload({ upload, body, chunkBytes = CHUNK_BYTES }: { upload: ResumableUpload; body: AsyncIterable<Uint8Array>; chunkBytes?: number }) {
+export async function appendToUpload({
+  upload,
+  body,
+  chunkBytes = CHUNK_BYTES,
+  onCommitted,
+}: {
+  upload: ResumableUpload;
+  body: AsyncIterable<Uint8Array>;
+  chunkBytes?: number;
+  onCommitted?: (claim: { claimedBy: string | undefined }) => void;
+}) {
   const store = getAudioStore();
   const source = new ByteSource(body);
   let position = upload.offset;
@@ -116,6 +128,7 @@ export async function appendToUpload({ upload, body, chunkBytes = CHUNK_BYTES }:
       await store.delete(key).catch(() => undefined);
       throw new OffsetMovedError();
     }
+    onCommitted?.(committed);
     position += bytes;
     audioType ??= sniffed;
   }
@@ -143,11 +156,19 @@ export type UploadReadOptions = {
   signal?: AbortSignal;
 };
 
-/** A followed upload that stops growing for this long is given up on (the client is gone for good). */
-export const FOLLOW_GIVE_UP_MS = 30 * 60 * 1000;
+/** A followed upload that stops growing for UPLOAD_WAIT_SECONDS pauses its transcription, which goes on when it grows again. */
+export const UPLOAD_STALLED = 'timeout:upload';
 
 export const uploadStalled = () =>
-  new AppError('timeout:upload', `The upload stopped growing for ${FOLLOW_GIVE_UP_MS / 60_000} minutes, so its transcription stopped. The text of its finished parts is kept.`);
+  new AppError(
+    UPLOAD_STALLED,
+    `No audio has arrived for ${waitDescription(getConfig().longAudio.uploadWaitMs)}, so the transcription is paused with the text so far. It goes on by itself when the upload continues.`,
+  );
+
+function waitDescription(ms: number) {
+  const minutes = Math.round(ms / 60_000);
+  return minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(ms / 1000)} seconds`;
+}
 
 async function* uploadBytes({ id, userId, start = 0, end = Number.POSITIVE_INFINITY, follow = false, onPoll, signal }: UploadReadOptions) {
   const store = getAudioStore();
@@ -161,7 +182,7 @@ async function* uploadBytes({ id, userId, start = 0, end = Number.POSITIVE_INFIN
     if (upload.offset !== seenOffset) {
       seenOffset = upload.offset;
       grewAt = Date.now();
-    } else if (Date.now() - grewAt > FOLLOW_GIVE_UP_MS) {
+    } else if (Date.now() - grewAt > getConfig().longAudio.uploadWaitMs) {
       throw uploadStalled();
     }
     onPoll?.();

@@ -19,7 +19,8 @@ const GAP_CHECK_MS = 250;
 /** How often a follower checks that the job still runs, in case its end message was lost. */
 const LIVENESS_CHECK_MS = 3000;
 
-function finalEventOf(saved: SavedTranscript | undefined): TranscriptEvent {
+/** How a transcript that has ended (or is gone) ends its event stream: the saved text when done, else its error. */
+export function finalEventOf(saved: SavedTranscript | undefined): TranscriptEvent {
   if (!saved) return { type: 'error', error: { code: 'not_found:transcript', message: 'This transcript does not exist.' } };
   if (saved.status === 'done') {
     const usage = parseUsage(saved.usage_json);

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_AUDIO_BYTES, type AudioFormat } from '@/lib/audio/format';
 import { getAudioStore } from '@/lib/audio-store';
 import { getJobBus, type JobMessage } from '@/lib/bus';
-import { claimEndedTranscript, forgetTranscriptAudio, newTranscriptLease, releaseTranscriptLease } from '@/lib/db/jobs';
+import { claimEndedTranscript, forgetTranscriptAudio, newTranscriptLease, releaseTranscriptLease, reopenFailedTranscript } from '@/lib/db/jobs';
 import { deletePartsByTranscriptId } from '@/lib/db/parts';
 import { getResumableUpload, releaseResumableUploadClaim } from '@/lib/db/resumable-uploads';
 import {
@@ -21,7 +21,7 @@ import { getConfig } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
-import { moveUploadToAudio, openUploadStream, uploadNotFound } from '@/lib/resumable/storage';
+import { moveUploadToAudio, openUploadStream, UPLOAD_STALLED, uploadNotFound } from '@/lib/resumable/storage';
 import type { TranscriptSource } from '@/lib/transcript-details';
 import type { StoredUpload } from './blob-source';
 import { deltaPieces, type TranscriptEvent } from './events';
@@ -287,6 +287,16 @@ export class TranscriptionJob {
     return new TranscriptionJob({ id, userId, requestId, run: (job) => job.runGrowing(upload, false) });
   }
 
+  /**
+   * Goes on with a transcript that paused because its upload stopped growing, after its finished
+   * parts; undefined when it is not paused (any more): another request, on any instance, took it up.
+   */
+  static async resumePaused({ id, userId, upload, requestId }: { id: string; userId: string; upload: FollowedUpload; requestId: string }) {
+    if (registry.has(id)) return undefined;
+    if (!(await reopenFailedTranscript({ id, userId, instanceId, leaseMs: getConfig().jobs.leaseMs, errorCode: UPLOAD_STALLED }))) return undefined;
+    return TranscriptionJob.resumeGrowing({ id, userId, upload, requestId });
+  }
+
   /** Goes on following a growing upload whose transcript this instance took over, after its finished parts. */
   static resumeGrowing({ id, userId, upload, requestId }: { id: string; userId: string; upload: FollowedUpload; requestId: string }) {
     return new TranscriptionJob({ id, userId, requestId, run: (job) => job.runGrowing(upload, true) });
@@ -390,7 +400,9 @@ export class TranscriptionJob {
    * limit is one request; a longer one, or a recording (short parts), goes a part at a time,
    * each as soon as it is complete. Once the upload is complete it becomes the
    * transcript's audio. On failure the claim is given back (the finished parts are kept), so
-   * that the upload can be transcribed again; not when another instance took the job over.
+   * that the upload can be transcribed again; not when another instance took the job over, and
+   * not when the upload stopped growing (a closed laptop): the transcript goes on when it grows
+   * again (lib/transcription/paused-upload.ts).
    */
   private async runGrowing(upload: FollowedUpload, resume: boolean): Promise<string> {
     this.markReady();
@@ -423,7 +435,7 @@ export class TranscriptionJob {
       await kept;
       return text;
     } catch (error) {
-      if (!(error instanceof AppError && error.code === 'conflict:lease')) {
+      if (!(error instanceof AppError && (error.code === 'conflict:lease' || error.code === UPLOAD_STALLED))) {
         await releaseResumableUploadClaim({ id: upload.uploadId, userId: this.userId, transcriptId: this.id }).catch(() => undefined);
       }
       throw error;
@@ -459,7 +471,9 @@ export class TranscriptionJob {
       },
       text: () => this.text,
       resetText: async (text: string) => {
-        this.text = text;
+        // Sent as the resumed job's first delta: its followers see the finished parts' text too.
+        this.text = '';
+        if (text) this.addText(text);
         this.finishedPartsText = text;
         await updateTranscriptProgress({ id: this.id, userId: this.userId, text });
       },
@@ -705,7 +719,9 @@ export class TranscriptionJob {
   }
 
   private async saveFailure(error: AppError) {
-    if (!this.uploadComplete && !this.text) {
+    // A transcript paused on its upload stays as it is, even without text yet: it goes on when the upload grows.
+    const paused = error.code === UPLOAD_STALLED;
+    if (!this.uploadComplete && !this.text && !paused) {
       // Nothing usable arrived: an incomplete or refused upload leaves no transcript behind.
       await deleteTranscriptById({ id: this.id, userId: this.userId });
       await getAudioStore().delete(this.id);
@@ -720,7 +736,7 @@ export class TranscriptionJob {
       errorMessage: error.message,
     });
     // Text that arrived during the upload is kept; the incomplete audio is not.
-    if (!this.uploadComplete) await this.forgetAudio();
+    if (!this.uploadComplete && !paused) await this.forgetAudio();
   }
 }
 

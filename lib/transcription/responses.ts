@@ -1,7 +1,7 @@
 import 'server-only';
 
 import { encodeEvent, isFinalEvent, type TranscriptEvent } from './events';
-import { followTranscript, type SavedTranscript } from './follow';
+import { finalEventOf, followTranscript, type SavedTranscript } from './follow';
 import { getRunningJob, type TranscriptionJob } from './job';
 
 export const SSE_HEADERS = {
@@ -49,8 +49,9 @@ export function eventStreamOf(job: TranscriptionJob | undefined, { stored, filte
 
 /**
  * The events of a transcript's transcription wherever it runs: replayed from the start when it
- * runs in this process, from the saved text on when it runs on another instance, and the saved
- * text as the one final event once it has ended.
+ * runs in this process, from the saved text on when it runs on another instance, and once it has
+ * ended one final event: its saved text, or the error it failed with (a failed transcript's
+ * partial text must not read as done).
  */
 export function transcriptEventStream({
   id,
@@ -64,7 +65,7 @@ export function transcriptEventStream({
   filter?: EventFilter;
 }): ReadableStream<Uint8Array> {
   const job = getRunningJob(id);
-  if (job || saved.status !== 'transcribing') return eventStreamOf(job, { stored: { type: 'transcript.text.done', text: saved.text }, filter });
+  if (job || saved.status !== 'transcribing') return eventStreamOf(job, { stored: finalEventOf(saved), filter });
   const reader = new AbortController();
   return new ReadableStream<Uint8Array>({
     start(controller) {

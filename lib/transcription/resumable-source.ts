@@ -3,7 +3,7 @@ import 'server-only';
 import { SNIFF_BYTES, sniffAudioFormat, type AudioFormat } from '@/lib/audio/format';
 import { claimResumableUpload, getResumableUpload, getResumableUploadClaimedBy, releaseResumableUploadClaim } from '@/lib/db/resumable-uploads';
 import { AppError } from '@/lib/errors';
-import { moveUploadToAudio, openUploadStream, removeUpload, uploadNotFound } from '@/lib/resumable/storage';
+import { moveUploadToAudio, openUploadStream, removeUpload, UPLOAD_STALLED, uploadNotFound } from '@/lib/resumable/storage';
 import type { StoredUpload } from './blob-source';
 import { transcriptionOptionsSchema, type TranscriptionOptions } from './options';
 import type { UpstreamOptions } from './upstream';
@@ -55,7 +55,8 @@ async function firstBytes({ id, userId }: { id: string; userId: string }) {
   try {
     return new Uint8Array(await new Response(openUploadStream({ id, userId, end: SNIFF_BYTES, follow: true, signal })).arrayBuffer());
   } catch (error) {
-    if (signal.aborted) return undefined;
+    // Not yet there either way: the caller answers that the upload is pending.
+    if (signal.aborted || (error instanceof AppError && error.code === UPLOAD_STALLED)) return undefined;
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+import { after } from 'next/server';
 import { getAudioStore } from '@/lib/audio-store';
 import { takeRateLimitHit } from '@/lib/db/rate-limits';
 import { deleteTranscriptsByIds, getTranscriptById, getTranscriptsByUserId } from '@/lib/db/transcripts';
@@ -8,6 +9,7 @@ import { route } from '@/lib/http/route';
 import { requestCancel } from '@/lib/transcription/job';
 import { getOwnedTranscript } from '@/lib/owned-transcript';
 import { eventStreamOf, SSE_HEADERS, transcriptEventStream } from '@/lib/transcription/responses';
+import { resumePausedTranscription } from '@/lib/transcription/paused-upload';
 import { UploadTakenError } from '@/lib/transcription/resumable-source';
 import { startTranscription } from '@/lib/transcription/start';
 import { toHistoryItem } from '@/lib/transcript-details';
@@ -28,7 +30,13 @@ export const POST = route({ auth: 'session', body: 'own' }, async ({ request, us
   if (!query.success) throw new AppError('bad_request:api', query.error.issues[0]?.message);
   const started = await startTranscription({ request, userId, source: { kind: query.data.source }, acceptStoredUpload: true, longAudio: true }).catch(async (error: unknown) => {
     if (!(error instanceof UploadTakenError && error.wantsStream)) throw error;
-    // Asked again for an upload this user's transcription already follows: its events, not a second transcription.
+    // Asked again for an upload this user's transcription already follows: its events, not a second transcription,
+    // and it goes on first if it had paused because the upload stopped growing.
+    const resumed = await resumePausedTranscription({ transcriptId: error.transcriptId, userId });
+    if (resumed) {
+      after(resumed.settled);
+      return new Response(eventStreamOf(resumed.job), { headers: SSE_HEADERS });
+    }
     const transcript = await getOwnedTranscript({ id: error.transcriptId, userId });
     return new Response(transcriptEventStream({ id: transcript.id, saved: transcript, load: () => getTranscriptById({ id: transcript.id, userId }) }), { headers: SSE_HEADERS });
   });
