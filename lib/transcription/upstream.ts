@@ -30,6 +30,8 @@ const clients = {
 
 let misconfigurationReported = false;
 
+const unreachable = () => new AppError('upstream:unreachable', 'The transcription service cannot be reached right now. Try again in a few minutes.');
+
 function optionFields(options: UpstreamOptions): MultipartField[] {
   const fields: MultipartField[] = [];
   if (options.language) fields.push(['language', options.language]);
@@ -63,6 +65,8 @@ async function readErrorCode(response: IncomingMessage): Promise<string | undefi
 }
 
 function errorForStatus(status: number, upstreamCode: string | undefined, retryAfter: number | undefined): AppError {
+  // The API never redirects: a redirect is never followed, and fails as an unreachable service, as it did with fetch.
+  if (status >= 300 && status < 400) return unreachable();
   if (status === 401 || status === 403) {
     return new AppError('upstream:auth', 'The transcription service refused this server’s credentials. The operator needs to check TRANSCRIBE_API_KEY.');
   }
@@ -164,12 +168,11 @@ export async function openTranscription({
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     log.warn('upstream.unreachable', { requestId, cause: (error as Error).message });
-    throw new AppError('upstream:unreachable', 'The transcription service cannot be reached right now. Try again in a few minutes.');
+    throw unreachable();
   }
 
   const status = response.statusCode ?? 0;
   const upstreamRequestId = headerOf(response, 'x-request-id');
-  // Redirects are never followed (the API never sends one): a 3xx fails like any other non-2xx.
   if (status < 200 || status >= 300) {
     const upstreamCode = await readErrorCode(response);
     // A connection whose request was cut short cannot carry another one.
