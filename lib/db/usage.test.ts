@@ -119,18 +119,22 @@ describe.each(testDatabases)('transcription usage on $dialect', ({ dialect }) =>
     expect(await reserve(db, userId)).toEqual({ ok: true });
   });
 
-  it("drops a user's rows older than two days when they start another", async () => {
+  it("drops a user's rows older than two days when another of theirs ends, and no one else's", async () => {
     const userId = await newUserId(db);
+    const otherId = await newUserId(db);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() - 3 * 24 * HOUR_MS);
-    const old = crypto.randomUUID();
-    await db.reserveTranscriptionUsage({ id: old, userId, limits, declaredBytes: 0 });
+    await reserve(db, userId);
+    await reserve(db, otherId);
     vi.useRealTimers();
     const database = await db.getDb();
-    const countRows = async () => (await database.selectFrom('transcription_usage').select('id').where('user_id', '=', userId).execute()).length;
-    expect(await countRows()).toBe(1);
-    await reserve(db, userId);
-    expect(await countRows()).toBe(1);
+    const countRows = async (owner: string) => (await database.selectFrom('transcription_usage').select('id').where('user_id', '=', owner).execute()).length;
+    const id = crypto.randomUUID();
+    await db.reserveTranscriptionUsage({ id, userId, limits });
+    expect(await countRows(userId)).toBe(2);
+    await db.endTranscriptionUsage({ id });
+    expect(await countRows(userId)).toBe(1);
+    expect(await countRows(otherId)).toBe(1);
   });
 
   it('never lets parallel reservations pass the in-flight limit, within one instance or across two', async () => {

@@ -1,6 +1,6 @@
 import 'server-only';
 
-import type { Kysely, Transaction } from 'kysely';
+import { type AliasableExpression, type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import { dialectOf } from './dialect';
 import { getDb } from './connection';
 import { now, run } from './run';
@@ -26,11 +26,37 @@ export type TranscriptionLimits = { inFlight: number; perHour: number; audioByte
 
 export type UsageReservation = { ok: true } | { ok: false; exceeded: 'in_flight' | 'hourly' | 'daily_audio' | 'daily_duration' };
 
+type Exceeded = Extract<UsageReservation, { ok: false }>['exceeded'];
+
+/**
+ * Each limit as what the user's rows of the last day have used, what the new transcription adds
+ * and what is allowed: one definition for the guarded insert and for naming a refusal.
+ */
+function limitChecks({ at, limits, declaredBytes, declaredSeconds }: { at: number; limits: TranscriptionLimits; declaredBytes: number; declaredSeconds: number }) {
+  const since = (ms: number) => new Date(at - ms).toISOString();
+  type Usage = ExpressionBuilder<Database, 'transcription_usage'>;
+  const checks: { exceeded: Exceeded; used: (eb: Usage) => AliasableExpression<number | string | bigint>; adds: number; allowed: number }[] = [
+    {
+      exceeded: 'in_flight',
+      used: (eb) => eb.fn.countAll().filterWhere((row) => row.and([row('ended_at', 'is', null), row('started_at', '>=', since(IN_FLIGHT_AT_MOST_MS))])),
+      adds: 1,
+      allowed: limits.inFlight,
+    },
+    { exceeded: 'hourly', used: (eb) => eb.fn.countAll().filterWhere('started_at', '>=', since(HOUR_MS)), adds: 1, allowed: limits.perHour },
+    { exceeded: 'daily_audio', used: (eb) => eb.fn.coalesce(eb.fn.sum('audio_bytes'), eb.lit(0)), adds: declaredBytes, allowed: limits.audioBytesPerDay },
+  ];
+  if (limits.audioSecondsPerDay !== undefined) {
+    checks.push({ exceeded: 'daily_duration', used: (eb) => eb.fn.coalesce(eb.fn.sum('audio_seconds'), eb.lit(0)), adds: declaredSeconds, allowed: limits.audioSecondsPerDay });
+  }
+  return checks;
+}
+
 /**
  * Records a transcription the user starts, as one in flight, if it stays within their limits:
  * in flight at once, started in the last hour, and audio bytes in the last day (with
- * `declaredBytes` still to come). Check and insert run under a lock on the user, so parallel
- * requests cannot both pass. Also drops the user's rows that no quota reads any more.
+ * `declaredBytes` still to come). The row is inserted by one statement that also checks the
+ * limits, under a lock on the user, so parallel requests cannot both pass; only a refusal reads
+ * the usage again, to say which limit it met.
  */
 export function reserveTranscriptionUsage({
   id,
@@ -52,35 +78,45 @@ export function reserveTranscriptionUsage({
       await dialectOf(trx).lockUser(trx, userId);
       const startedAt = now();
       const at = Date.parse(startedAt);
-      const since = (ms: number) => new Date(at - ms).toISOString();
-      const usage = await trx
+      const checks = limitChecks({ at, limits, declaredBytes, declaredSeconds });
+      const usage = trx
         .selectFrom('transcription_usage')
-        .select((eb) => [
-          eb.fn.countAll<number | string>().filterWhere((row) => row.and([row('ended_at', 'is', null), row('started_at', '>=', since(IN_FLIGHT_AT_MOST_MS))])).as('in_flight'),
-          eb.fn.countAll<number | string>().filterWhere('started_at', '>=', since(HOUR_MS)).as('count'),
-          eb.fn.coalesce(eb.fn.sum<number | string>('audio_bytes'), eb.lit(0)).as('bytes'),
-          eb.fn.coalesce(eb.fn.sum<number | string>('audio_seconds'), eb.lit(0)).as('seconds'),
-        ])
+        .select((eb) => checks.map((check, index) => check.used(eb).as(`used${index}`)))
         .where('user_id', '=', userId)
-        .where('started_at', '>=', since(DAY_MS))
-        .executeTakeFirstOrThrow();
-      if (Number(usage.in_flight) >= limits.inFlight) return { ok: false, exceeded: 'in_flight' };
-      if (Number(usage.count) >= limits.perHour) return { ok: false, exceeded: 'hourly' };
-      if (Number(usage.bytes) + declaredBytes > limits.audioBytesPerDay) return { ok: false, exceeded: 'daily_audio' };
-      if (limits.audioSecondsPerDay !== undefined && Number(usage.seconds) + declaredSeconds > limits.audioSecondsPerDay) return { ok: false, exceeded: 'daily_duration' };
-
-      await trx.insertInto('transcription_usage').values({ id, user_id: userId, started_at: startedAt, audio_bytes: 0, ended_at: null }).execute();
-      await trx.deleteFrom('transcription_usage').where('user_id', '=', userId).where('started_at', '<', since(USAGE_KEPT_MS)).execute();
-      return { ok: true };
+        .where('started_at', '>=', new Date(at - DAY_MS).toISOString());
+      // The usage is one row (an aggregate), also for a user with no rows; the new row is selected from it only within every limit.
+      const inserted = await trx
+        .insertInto('transcription_usage')
+        .columns(['id', 'user_id', 'started_at', 'audio_bytes', 'ended_at'])
+        .expression(
+          trx
+            .selectFrom(usage.as('usage'))
+            .select((eb) => [eb.val(id).as('id'), eb.val(userId).as('user_id'), eb.val(startedAt).as('started_at'), eb.lit(0).as('audio_bytes'), eb.lit(null).as('ended_at')])
+            .where((eb) => eb.and(checks.map((check, index) => eb(eb(sql.ref(`usage.used${index}`), '+', check.adds), '<=', check.allowed)))),
+        )
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows) === 1) return { ok: true };
+      const used = (await usage.executeTakeFirstOrThrow()) as Record<string, unknown>;
+      const met = checks.find((check, index) => Number(used[`used${index}`]) + check.adds > check.allowed);
+      return { ok: false, exceeded: met?.exceeded ?? 'in_flight' };
     });
   });
 }
 
-/** Ends a transcription's usage row, which frees its in-flight slot; also for job recovery ending a crashed instance's job. */
+/**
+ * Ends a transcription's usage row, which frees its in-flight slot; also for job recovery ending
+ * a crashed instance's job. Then drops the user's rows that no quota reads any more, here
+ * rather than on the way to a new upload's first byte.
+ */
 export function endTranscriptionUsage({ id }: { id: string }) {
   return run('endTranscriptionUsage', async () => {
     const db = await getDb();
     await db.updateTable('transcription_usage').set({ ended_at: now() }).where('id', '=', id).where('ended_at', 'is', null).execute();
+    await db
+      .deleteFrom('transcription_usage')
+      .where('user_id', 'in', (eb) => eb.selectFrom('transcription_usage').select('user_id').where('id', '=', id))
+      .where('started_at', '<', new Date(Date.now() - USAGE_KEPT_MS).toISOString())
+      .execute();
   });
 }
 

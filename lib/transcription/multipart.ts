@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-
-const encoder = new TextEncoder();
+import { Readable } from 'node:stream';
 
 export type MultipartField = readonly [name: string, value: string];
 
@@ -13,10 +12,11 @@ function fieldPart(boundary: string, [name, value]: MultipartField) {
 }
 
 /**
- * The upstream request body as a stream: fields, then the file bytes as they arrive, then any
- * fields that came after the file. Names and the file name are ours; only values come from
+ * The upstream request body as a Node stream: fields, then the file bytes as they arrive, then
+ * any fields that came after the file. Names and the file name are ours; only values come from
  * clients, and a value can never contain the random boundary (checked), so no part can be
- * forged. Pulled lazily, so the upstream's pace sets the pace of the upload.
+ * forged. The file is read only when the body is (`highWaterMark: 0`), so the reader's pace (the
+ * upstream socket's backpressure) sets the pace of the upload; destroying the body stops the file.
  */
 export function composeMultipartBody({
   boundary,
@@ -28,7 +28,7 @@ export function composeMultipartBody({
   fields: MultipartField[];
   file: { fileName: string; contentType: string; body: ReadableStream<Uint8Array> };
   trailingFields?: () => Promise<MultipartField[]>;
-}): ReadableStream<Uint8Array> {
+}): Readable {
   if (!/^[\w.-]+$/.test(file.fileName) || !/^[\w.+/-]+$/.test(file.contentType)) {
     throw new Error('Unsafe file name or content type for the upstream request');
   }
@@ -39,38 +39,48 @@ export function composeMultipartBody({
   };
   assertSafe(fields);
 
-  const head = encoder.encode(
+  const head = Buffer.from(
     fields.map((field) => fieldPart(boundary, field)).join('') +
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.fileName}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
   );
   let stage: 'head' | 'file' | 'tail' = 'head';
+  // Taken now, as before any read: destroying the body cancels the file even if it was never read.
   const reader = file.body.getReader();
+  const tail = async () => {
+    const trailing = (await trailingFields?.()) ?? [];
+    assertSafe(trailing);
+    return Buffer.from(`\r\n${trailing.map((field) => fieldPart(boundary, field)).join('')}--${boundary}--\r\n`);
+  };
 
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
+  return new Readable({
+    highWaterMark: 0,
+    // Node calls this again only after a push, so one read of the file is under way at a time.
+    async read() {
+      try {
         if (stage === 'head') {
           stage = 'file';
-          controller.enqueue(head);
+          this.push(head);
           return;
         }
         if (stage === 'file') {
           const { done, value } = await reader.read();
           if (!done) {
-            controller.enqueue(value);
+            this.push(value);
             return;
           }
           stage = 'tail';
         }
-        const trailing = (await trailingFields?.()) ?? [];
-        assertSafe(trailing);
-        controller.enqueue(encoder.encode(`\r\n${trailing.map((field) => fieldPart(boundary, field)).join('')}--${boundary}--\r\n`));
-        controller.close();
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
+        this.push(await tail());
+        this.push(null);
+      } catch (error) {
+        this.destroy(error as Error);
+      }
     },
-    { highWaterMark: 0 },
-  );
+    destroy(error, callback) {
+      reader.cancel(error ?? undefined).then(
+        () => callback(error),
+        () => callback(error),
+      );
+    },
+  });
 }

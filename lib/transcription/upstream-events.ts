@@ -1,4 +1,4 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
 
@@ -16,33 +16,43 @@ export const streamError = (message: string) => new AppError('upstream:stream', 
  * The upstream's SSE body as validated events. Accepts `data: [DONE]` and errors sent as
  * `event: error` or as a payload with an `error` field; ignores event types it does not know.
  * Ends after the done event; a body that ends before it is an error. Comments (keep-alives,
- * queue notes) are not events, but `onComment` hears them as signs of life.
+ * queue notes) are not events, but `onComment` hears them as signs of life. The body is any
+ * byte iterable (a Node response or a web stream), read with no stream adapter in between.
  */
-export async function* readUpstreamEvents(body: ReadableStream<Uint8Array>, onComment?: (comment: string) => void): AsyncGenerator<UpstreamEvent> {
-  const events = body
-    .pipeThrough(new TextDecoderStream() as TransformStream<Uint8Array, string>)
-    .pipeThrough(new EventSourceParserStream({ onComment }));
-  for await (const message of events) {
-    if (message.data === '[DONE]') continue;
-    if (message.event === 'error') throw streamError('The transcription service reported an error while transcribing.');
-    let payload: unknown;
-    try {
-      payload = JSON.parse(message.data);
-    } catch {
-      throw streamError('The transcription service sent a malformed event.');
-    }
-    if (typeof payload !== 'object' || payload === null) throw streamError('The transcription service sent a malformed event.');
-    if ('error' in payload) throw streamError('The transcription service reported an error while transcribing.');
-    if (!('type' in payload) || typeof payload.type !== 'string' || !knownTypes.has(payload.type)) continue;
-    const parsed = knownEventSchema.safeParse(payload);
-    if (!parsed.success) throw streamError('The transcription service sent a malformed event.');
-    if (parsed.data.type === 'transcript.text.delta') yield { type: 'delta', delta: parsed.data.delta };
-    else {
-      yield { type: 'done', text: parsed.data.text, usage: parsed.data.usage ?? null };
-      return;
+export async function* readUpstreamEvents(body: AsyncIterable<Uint8Array>, onComment?: (comment: string) => void): AsyncGenerator<UpstreamEvent> {
+  const decoder = new TextDecoder();
+  const messages: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (message) => messages.push(message), onComment });
+  for await (const chunk of body) {
+    parser.feed(decoder.decode(chunk, { stream: true }));
+    // Each message is taken off the queue before it is handled: a consumer may stop at any yield.
+    for (let message = messages.shift(); message; message = messages.shift()) {
+      const event = eventOf(message);
+      if (!event) continue;
+      yield event;
+      if (event.type === 'done') return;
     }
   }
   throw streamError('The transcription service stopped before the transcript was complete.');
+}
+
+function eventOf(message: EventSourceMessage): UpstreamEvent | undefined {
+  if (message.data === '[DONE]') return undefined;
+  if (message.event === 'error') throw streamError('The transcription service reported an error while transcribing.');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(message.data);
+  } catch {
+    throw streamError('The transcription service sent a malformed event.');
+  }
+  if (typeof payload !== 'object' || payload === null) throw streamError('The transcription service sent a malformed event.');
+  if ('error' in payload) throw streamError('The transcription service reported an error while transcribing.');
+  if (!('type' in payload) || typeof payload.type !== 'string' || !knownTypes.has(payload.type)) return undefined;
+  const parsed = knownEventSchema.safeParse(payload);
+  if (!parsed.success) throw streamError('The transcription service sent a malformed event.');
+  return parsed.data.type === 'transcript.text.delta'
+    ? { type: 'delta', delta: parsed.data.delta }
+    : { type: 'done', text: parsed.data.text, usage: parsed.data.usage ?? null };
 }
 
 /** A queueing upstream (such as the built-in engine) sends `: waiting N` while N requests are ahead. */

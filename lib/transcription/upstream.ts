@@ -1,5 +1,8 @@
 import 'server-only';
 
+import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, request as httpRequest, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { pipeline } from 'node:stream/promises';
 import type { AudioFormat } from '@/lib/audio/format';
 import { ENGINE_USER_HEADER } from '@/lib/engine/fairness';
 import { getTranscriptionTarget } from '@/lib/engine/target';
@@ -13,7 +16,21 @@ export type UpstreamOptions = { language?: string; prompt?: string };
 
 const MAX_RETRY_AFTER_SECONDS = 30;
 
+/** As `fetch` (undici) had it: no byte either way for this long ends the request. */
+const IDLE_SOCKET_MS = 300_000;
+/** An idle kept-alive connection is closed before a server's usual 5 s keep-alive timeout can race a new request on it. */
+const FREE_SOCKET_MS = 4_000;
+
+// One connection pool per protocol for the process: a kept-alive connection saves the TCP (and TLS)
+// handshake of every transcription after the first.
+const clients = {
+  'http:': { request: httpRequest, agent: new HttpAgent({ keepAlive: true, timeout: FREE_SOCKET_MS }) },
+  'https:': { request: httpsRequest, agent: new HttpsAgent({ keepAlive: true, timeout: FREE_SOCKET_MS }) },
+};
+
 let misconfigurationReported = false;
+
+const unreachable = () => new AppError('upstream:unreachable', 'The transcription service cannot be reached right now. Try again in a few minutes.');
 
 function optionFields(options: UpstreamOptions): MultipartField[] {
   const fields: MultipartField[] = [];
@@ -22,7 +39,7 @@ function optionFields(options: UpstreamOptions): MultipartField[] {
   return fields;
 }
 
-function retryAfterSeconds(header: string | null): number | undefined {
+function retryAfterSeconds(header: string | undefined): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
@@ -30,9 +47,16 @@ function retryAfterSeconds(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-async function readErrorCode(response: Response): Promise<string | undefined> {
+async function readText(response: IncomingMessage): Promise<string> {
+  response.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of response) text += chunk as string;
+  return text;
+}
+
+async function readErrorCode(response: IncomingMessage): Promise<string | undefined> {
   try {
-    const body = (await response.json()) as { error?: { code?: unknown; type?: unknown } };
+    const body = JSON.parse(await readText(response)) as { error?: { code?: unknown; type?: unknown } };
     const code = body.error?.code ?? body.error?.type;
     return typeof code === 'string' ? code.slice(0, 64) : undefined;
   } catch {
@@ -41,6 +65,8 @@ async function readErrorCode(response: Response): Promise<string | undefined> {
 }
 
 function errorForStatus(status: number, upstreamCode: string | undefined, retryAfter: number | undefined): AppError {
+  // The API never redirects: a redirect is never followed, and fails as an unreachable service, as it did with fetch.
+  if (status >= 300 && status < 400) return unreachable();
   if (status === 401 || status === 403) {
     return new AppError('upstream:auth', 'The transcription service refused this server’s credentials. The operator needs to check TRANSCRIBE_API_KEY.');
   }
@@ -102,6 +128,9 @@ export async function openTranscription({
 }): Promise<{ upstreamRequestId: string | undefined; events: AsyncGenerator<UpstreamEvent> }> {
   const { baseUrl, apiKey, model } = getTranscriptionTarget();
   if (!apiKey) throw new AppError('unavailable:transcription');
+  const url = new URL(`${baseUrl}/audio/transcriptions`);
+  const client = clients[url.protocol as keyof typeof clients];
+  if (!client) throw new AppError('unavailable:transcription');
   const boundary = createBoundary();
   const body = composeMultipartBody({
     boundary,
@@ -110,37 +139,46 @@ export async function openTranscription({
     trailingFields: lateOptions ? async () => optionFields(await lateOptions()) : undefined,
   });
 
-  let response: Response;
+  const requestOptions: RequestOptions = {
+    method: 'POST',
+    agent: client.agent,
+    signal,
+    timeout: IDLE_SOCKET_MS,
+    headers: {
+      Authorization: `Bearer ${apiKey}`,
+      'Content-Type': `multipart/form-data; boundary=${boundary}`,
+      Accept: 'text/event-stream',
+      'X-Client-Request-Id': requestId,
+      // Our own engine shares its line fairly between users; a third party gets no pseudonym.
+      ...(getConfig().transcription.engine === 'builtin' && { [ENGINE_USER_HEADER]: hashForLog(userId) }),
+    },
+  };
+  const request = client.request(url, requestOptions);
+  request.on('timeout', () => request.destroy(new Error('The transcription service sent nothing for too long')));
+  // An error once the answer has begun surfaces through the answer (or the body's pipeline); this
+  // keeps it from also becoming an uncaught exception.
+  request.on('error', () => undefined);
+  // The body is written as the audio arrives, at the socket's pace; a failed request destroys it,
+  // which stops reading the audio.
+  pipeline(body, request).catch(() => undefined);
+
+  let response: IncomingMessage;
   try {
-    response = await fetch(`${baseUrl}/audio/transcriptions`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${apiKey}`,
-        'Content-Type': `multipart/form-data; boundary=${boundary}`,
-        Accept: 'text/event-stream',
-        'X-Client-Request-Id': requestId,
-        // Our own engine shares its line fairly between users; a third party gets no pseudonym.
-        ...(getConfig().transcription.engine === 'builtin' && { [ENGINE_USER_HEADER]: hashForLog(userId) }),
-      },
-      body,
-      duplex: 'half',
-      // Any other redirect mode makes fetch keep a tee'd copy of the body for a possible resend,
-      // which holds the whole upload in memory; the upstream API never redirects anyway.
-      redirect: 'error',
-      window: null,
-      signal,
-    } as RequestInit);
+    response = await answerOf(request);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    log.warn('upstream.unreachable', { requestId, cause: (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).name });
-    throw new AppError('upstream:unreachable', 'The transcription service cannot be reached right now. Try again in a few minutes.');
+    log.warn('upstream.unreachable', { requestId, cause: (error as Error).message });
+    throw unreachable();
   }
 
-  const upstreamRequestId = response.headers.get('x-request-id') ?? undefined;
-  if (!response.ok) {
+  const status = response.statusCode ?? 0;
+  const upstreamRequestId = headerOf(response, 'x-request-id');
+  if (status < 200 || status >= 300) {
     const upstreamCode = await readErrorCode(response);
-    const error = errorForStatus(response.status, upstreamCode, retryAfterSeconds(response.headers.get('retry-after')));
-    log.warn('upstream.error', { requestId, upstreamRequestId, status: response.status, upstreamCode });
+    // A connection whose request was cut short cannot carry another one.
+    if (!request.writableFinished) request.destroy();
+    const error = errorForStatus(status, upstreamCode, retryAfterSeconds(headerOf(response, 'retry-after')));
+    log.warn('upstream.error', { requestId, upstreamRequestId, status, upstreamCode });
     if (error.code === 'upstream:auth' && !misconfigurationReported) {
       // Once per process: every request fails the same way until the operator fixes the key.
       misconfigurationReported = true;
@@ -148,16 +186,43 @@ export async function openTranscription({
     }
     throw error;
   }
-  log.info('upstream.response', { requestId, upstreamRequestId, status: response.status });
-  return { upstreamRequestId, events: eventsOf(response, onComment) };
+  log.info('upstream.response', { requestId, upstreamRequestId, status });
+  return { upstreamRequestId, events: eventsOf(request, response, onComment) };
 }
 
-async function* eventsOf(response: Response, onComment?: (comment: string) => void): AsyncGenerator<UpstreamEvent> {
-  const contentType = response.headers.get('content-type') ?? '';
-  if (!response.body) throw new AppError('upstream:stream', 'The transcription service sent an empty answer.');
+function answerOf(request: ClientRequest) {
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    request.once('response', resolve);
+    request.once('error', reject);
+  });
+}
+
+function headerOf(response: IncomingMessage, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function* eventsOf(request: ClientRequest, response: IncomingMessage, onComment?: (comment: string) => void): AsyncGenerator<UpstreamEvent> {
+  let done = false;
+  try {
+    for await (const event of answerEvents(response, onComment)) {
+      done = event.type === 'done';
+      yield event;
+    }
+  } finally {
+    // The connection goes back to the pool only with its request sent and its answer read to the
+    // end (the rest drained here); otherwise it is closed, which also stops sending the audio.
+    if (done && request.writableFinished) response.resume();
+    else request.destroy();
+  }
+}
+
+async function* answerEvents(response: IncomingMessage, onComment?: (comment: string) => void): AsyncGenerator<UpstreamEvent> {
+  const contentType = headerOf(response, 'content-type') ?? '';
   if (contentType.includes('text/event-stream')) {
     try {
-      yield* readUpstreamEvents(response.body, onComment);
+      // Not destroyed when the reading stops at the done event: eventsOf drains the rest.
+      yield* readUpstreamEvents(response.iterator({ destroyOnReturn: false }), onComment);
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw new AppError('upstream:interrupted', 'The connection to the transcription service broke before the transcript was complete. Your audio is kept; try again.', { cause: error });
@@ -165,7 +230,7 @@ async function* eventsOf(response: Response, onComment?: (comment: string) => vo
     return;
   }
   // Compatible servers that cannot stream answer with the whole transcript at once.
-  const text = await response.text();
+  const text = await readText(response);
   if (contentType.includes('application/json')) {
     const parsed = (() => {
       try {
