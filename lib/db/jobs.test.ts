@@ -46,4 +46,28 @@ describe.each(testDatabases)('leases on $dialect', ({ dialect }) => {
     const claims = await Promise.all(['b', 'c'].map((instanceId) => claimEndedTranscript({ ...job, instanceId, leaseMs: LEASE_MS })));
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
+
+  it('reopens a transcript paused on its upload for one of several requests, with its text kept; nothing else', async () => {
+    const { getDb } = await import('./connection');
+    const { reopenFailedTranscript, releaseTranscriptLease } = await leases();
+    const reopen = (job: { id: string; userId: string }, instanceId = 'b') => reopenFailedTranscript({ ...job, instanceId, leaseMs: LEASE_MS, errorCode: 'timeout:upload' });
+    const end = async (job: { id: string; userId: string }, errorCode: string) => {
+      await db.endTranscriptWithoutText({ ...job, status: 'failed', text: 'Part one.', errorCode, errorMessage: 'Stopped.' });
+      await releaseTranscriptLease({ ...job, instanceId: 'a' });
+    };
+    const paused = await runningTranscript({ leaseOwner: 'a', expired: false });
+    const otherFailure = await runningTranscript({ leaseOwner: 'a', expired: false });
+    await db.endTranscriptWithoutText({ ...paused, status: 'failed', text: 'Part one.', errorCode: 'timeout:upload', errorMessage: 'Paused.' });
+    // Not while its instance still holds the lease (it is on its way out).
+    expect(await reopen(paused)).toBe(false);
+    await releaseTranscriptLease({ ...paused, instanceId: 'a' });
+    await end(otherFailure, 'upstream:unavailable');
+    expect(await reopen(otherFailure)).toBe(false);
+    expect(await reopen({ id: paused.id, userId: otherFailure.userId })).toBe(false);
+
+    const reopened = await Promise.all(['b', 'c'].map((instanceId) => reopen(paused, instanceId)));
+    expect(reopened.filter(Boolean)).toHaveLength(1);
+    const row = await (await getDb()).selectFrom('transcripts').selectAll().where('id', '=', paused.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'transcribing', text: 'Part one.', error_code: null, error_message: null });
+  });
 });
