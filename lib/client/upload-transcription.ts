@@ -348,7 +348,7 @@ function online(signal: AbortSignal) {
   });
 }
 
-/** A transcript that failed or was cancelled is not followed: its stored text would read as done. */
+/** Whether a reloaded recording's earlier transcript is worth following: one that failed or was cancelled would only repeat how it ended. */
 async function transcribedOrRunning(id: string) {
   const response = await fetch(`/api/transcriptions/${encodeURIComponent(id)}`).catch(() => undefined);
   if (!response?.ok) return false;
