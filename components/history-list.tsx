@@ -385,7 +385,7 @@ function HistoryRow({
             >
               {item.titleMarked ? <MarkedText marked={item.titleMarked} /> : item.title}
             </Link>
-            <StatusBadge status={item.status} className="mt-0.5 shrink-0" />
+            <StatusBadge status={item.status} paused={item.paused} className="mt-0.5 shrink-0" />
           </div>
         )}
         <p className="text-xs text-neutral-500 dark:text-neutral-400">
@@ -399,7 +399,17 @@ function HistoryRow({
             <MarkedText marked={item.snippet} />
           </p>
         ) : detail ? (
-          <p className={`text-sm ${item.status === 'failed' ? 'line-clamp-2 text-red-700 dark:text-red-300' : 'truncate text-neutral-600 dark:text-neutral-400'}`}>{detail}</p>
+          <p
+            className={`text-sm ${
+              item.paused
+                ? 'line-clamp-2 text-amber-800 dark:text-amber-300'
+                : item.status === 'failed'
+                  ? 'line-clamp-2 text-red-700 dark:text-red-300'
+                  : 'truncate text-neutral-600 dark:text-neutral-400'
+            }`}
+          >
+            {detail}
+          </p>
         ) : null}
       </div>
       {!renaming && !selecting ? (

@@ -24,9 +24,15 @@ import { Spinner } from '@/components/ui/spinner';
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong. Please try again.');
 const EXPORTS = ['txt', 'md', 'json', 'docx'] as const;
 const jsonHeaders = { 'Content-Type': 'application/json' };
+const PAUSED_REFRESH_MS = 10_000;
 
 export function TranscriptView({ initial, initialLinks, canTranscribe }: { initial: TranscriptDetails; initialLinks: ShareLinkDetails[]; canTranscribe: boolean }) {
-  const { data, mutate } = useSWR<TranscriptDetails>(transcriptKey(initial.id), fetchJson, { fallbackData: initial, revalidateOnMount: false });
+  const { data, mutate } = useSWR<TranscriptDetails>(transcriptKey(initial.id), fetchJson, {
+    fallbackData: initial,
+    revalidateOnMount: false,
+    // A paused transcription goes on by itself when its upload grows again: the page notices.
+    refreshInterval: (latest) => (latest?.paused ? PAUSED_REFRESH_MS : 0),
+  });
   const transcript = data ?? initial;
   const { id, title, status } = transcript;
   const base = `/api/transcriptions/${encodeURIComponent(id)}`;
@@ -89,7 +95,7 @@ export function TranscriptView({ initial, initialLinks, canTranscribe }: { initi
               <span>{length}</span>
             </>
           ) : null}
-          <StatusBadge status={status} />
+          <StatusBadge status={status} paused={transcript.paused} />
           {transcript.editedAt ? (
             <span className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200 ring-inset dark:bg-amber-950/50 dark:text-amber-300 dark:ring-amber-900">
               Edited
@@ -98,7 +104,14 @@ export function TranscriptView({ initial, initialLinks, canTranscribe }: { initi
         </p>
       </header>
 
-      {ended ? (
+      {transcript.paused ? (
+        <p
+          role="status"
+          className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2.5 text-sm text-amber-900 dark:border-amber-900/60 dark:bg-amber-950/40 dark:text-amber-200"
+        >
+          {endMessage}
+        </p>
+      ) : ended ? (
         <Alert className="flex flex-wrap items-center justify-between gap-3">
           <span>
             {endMessage}

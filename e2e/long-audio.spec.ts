@@ -16,7 +16,7 @@ import { type Account, expect, registerAccount, test, TranscribePage, uniqueMark
 
 type Event = { type: string; id?: string; index?: number; count?: number | null; startSeconds?: number; delta?: string; text?: string; error?: { code: string; message: string } };
 type Part = { index: number; startSeconds: number; durationSeconds: number; status: string; text: string };
-type Details = { status: string; text: string; audioBytes: number; parts: Part[]; error: { code: string; message: string } | null };
+type Details = { status: string; paused: boolean; text: string; audioBytes: number; parts: Part[]; error: { code: string; message: string } | null };
 
 const PART_SECONDS = 300;
 const env = { MAX_UPLOAD_MB: '500', PART_MAX_MINUTES: '5', JOB_LEASE_MS: '2000', RATE_LIMIT_AUDIO_MINUTES_PER_DAY: '200', TRANSCRIBE_IDLE_TIMEOUT_MS: '60000' };
@@ -329,7 +329,9 @@ test.describe('long audio', () => {
     const transcript = firstEvents[0]?.id ?? '';
     const paused = await details(app, account, transcript);
     const finished = paused.parts.filter((part) => part.status === 'done');
-    expect(paused).toMatchObject({ status: 'failed', error: { code: 'timeout:upload' } });
+    expect(paused).toMatchObject({ status: 'failed', paused: true, error: { code: 'timeout:upload' } });
+    const history = (await (await fetch(`${app.baseUrl}/api/transcriptions`, { headers: { cookie: account.cookieHeader } })).json()) as { items: { id: string; paused: boolean }[] };
+    expect(history.items.find((item) => item.id === transcript)).toMatchObject({ paused: true });
     expect(finished.length).toBeGreaterThanOrEqual(1);
     expect(paused.text).toBe(finished.map((part) => part.text).join(' '));
     const sentBeforePause = new Set((await upstreamRequests(marker)).map((sent) => sent.file?.sha256));
@@ -357,7 +359,7 @@ test.describe('long audio', () => {
     expect(streamed).toBe(texts.join(' '));
     expect(events.at(-1)).toMatchObject({ type: 'transcript.text.done', text: texts.join(' ') });
     const saved = await details(app, account, transcript);
-    expect(saved).toMatchObject({ status: 'done', audioBytes: webm.byteLength, error: null });
+    expect(saved).toMatchObject({ status: 'done', paused: false, audioBytes: webm.byteLength, error: null });
     expect(saved.parts.map((part) => part.text)).toEqual(texts);
     expect((await upload.head()).status).toBe(404);
     const audio = await fetch(`${app.baseUrl}/api/transcriptions/${transcript}/audio`, { headers: { cookie: account.cookieHeader } });
@@ -394,6 +396,13 @@ test.describe('long audio', () => {
       // The server stops waiting for the upload: the transcription pauses with its finished parts.
       await expect.poll(async () => (await details(app as AppInstance, account, transcript)).error?.code, { timeout: 60_000 }).toBe('timeout:upload');
       const uploadedWhilePaused = (await details(app, account, transcript)).audioBytes;
+      // On another device (not behind the cut network), the transcript page says it is paused, and notices when it goes on.
+      const viewer = await browser.newContext({ baseURL: app.baseUrl, storageState: account.storageStatePath });
+      const transcriptPage = await viewer.newPage();
+      await transcriptPage.goto(`/transcripts/${transcript}`);
+      await expect(transcriptPage.getByRole('main').getByText('Paused', { exact: true })).toBeVisible();
+      await expect(transcriptPage.getByRole('main').getByRole('status').filter({ hasText: 'goes on by itself' })).toBeVisible();
+      await expect(transcriptPage.getByRole('main').getByRole('alert')).toHaveCount(0);
       network.up();
 
       await expect(page.getByRole('link', { name: 'Open transcript' })).toBeVisible({ timeout: 120_000 });
@@ -404,6 +413,8 @@ test.describe('long audio', () => {
       expect(saved).toMatchObject({ status: 'done', text: texts.join(' '), audioBytes: statSync(wav).size });
       expect(new Set(texts).size).toBe(texts.length);
       await expect(transcribe.transcript()).toHaveText(saved.text);
+      await expect(transcriptPage.getByRole('main').getByText('Done', { exact: true })).toBeVisible({ timeout: 30_000 });
+      await viewer.close();
     } finally {
       await context.close();
       await network.close();

@@ -57,5 +57,11 @@ export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
 
+/**
+ * How a transcription ends when its upload stops growing for UPLOAD_WAIT_SECONDS (a closed laptop,
+ * no signal): paused, not failed for good. It goes on by itself when the upload grows again.
+ */
+export const UPLOAD_STALLED = 'timeout:upload' satisfies ErrorCode;
+
 /** Shape of an error body as the browser receives it. */
 export type ErrorBody = { error: { code: string; message: string } };

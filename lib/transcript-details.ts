@@ -1,3 +1,4 @@
+import { UPLOAD_STALLED } from '@/lib/errors';
 import type { ApiKey, ShareLink, Transcript, TranscriptPart, TranscriptPartStatus, TranscriptStatus, TranscriptVersion } from '@/lib/db/schema';
 
 // Every API object made from database rows is made here: the owner's transcript, a row of the
@@ -46,6 +47,8 @@ export type TranscriptDetails = {
   durationSeconds: number | null;
   usage: TranscriptUsage | null;
   error: { code: string; message: string } | null;
+  /** Failed only because its upload stopped growing: it goes on by itself when the upload does. */
+  paused: boolean;
   versions: TranscriptVersionDetails[];
   /** Empty unless the audio was long enough to be transcribed in parts. */
   parts: TranscriptPartDetails[];
@@ -102,10 +105,16 @@ export function toTranscriptDetails({
     durationSeconds: transcript.duration_seconds,
     usage: parseUsage(transcript.usage_json),
     error: transcript.error_code ? { code: transcript.error_code, message: transcript.error_message ?? '' } : null,
+    paused: isPausedOnUpload(transcript),
     versions: versions.map((version) => ({ id: version.id, text: version.text, language: version.language, prompt: version.prompt, replacedAt: version.created_at })),
     parts: parts.map((part) => ({ index: part.part_index + 1, startSeconds: part.start_seconds, durationSeconds: part.duration_seconds, status: part.status, text: part.text })),
     source: toTranscriptSource(transcript),
   };
+}
+
+/** A transcript that ended only because its upload stopped growing (a closed laptop): it goes on when the upload does. */
+export function isPausedOnUpload({ status, error_code }: Pick<Transcript, 'status' | 'error_code'>) {
+  return status === 'failed' && error_code === UPLOAD_STALLED;
 }
 
 /** One row of GET /api/transcriptions. */
@@ -118,6 +127,8 @@ export type HistoryItem = {
   durationSeconds: number | null;
   preview: string;
   errorMessage: string | null;
+  /** Failed only because its upload stopped growing: it goes on by itself when the upload does. */
+  paused: boolean;
   editedAt: string | null;
   /** With a search: the title and a snippet of the text, matches marked (see `splitMarked`). */
   titleMarked: string | null;
@@ -128,7 +139,7 @@ export type HistoryItem = {
 export function toHistoryItem(
   row: Pick<
     Transcript,
-    'id' | 'title' | 'status' | 'created_at' | 'edited_at' | 'audio_bytes' | 'duration_seconds' | 'error_message' | 'source' | 'api_key_id' | 'api_key_name'
+    'id' | 'title' | 'status' | 'created_at' | 'edited_at' | 'audio_bytes' | 'duration_seconds' | 'error_code' | 'error_message' | 'source' | 'api_key_id' | 'api_key_name'
   > & {
     text_start: string;
     titleMarked: string | null;
@@ -147,6 +158,7 @@ export function toHistoryItem(
     preview: row.text_start.split('\n')[0]?.slice(0, 200) ?? '',
     snippet: row.snippet,
     errorMessage: row.error_message,
+    paused: isPausedOnUpload(row),
     source: toTranscriptSource(row),
   };
 }

@@ -1,5 +1,6 @@
 import type { TranscriptEvent } from '@/lib/transcription/events';
 import { SNIFF_BYTES, sniffAudioFormat } from '@/lib/audio/format';
+import { UPLOAD_STALLED } from '@/lib/errors';
 import { apiErrorFromText } from './fetch-json';
 import { type ResumableUploadHandle, startResumableUpload, type ResumableUploadSettings } from './resumable-upload';
 
@@ -324,9 +325,6 @@ async function transcribeWhileUploading(
   if (outcome.status !== 'done') upload.pause();
   return outcome;
 }
-
-/** The code of a transcription paused because its upload stopped growing (lib/resumable/storage.ts). */
-const UPLOAD_STALLED = 'timeout:upload';
 
 function delay(ms: number, signal: AbortSignal) {
   return new Promise<void>((resolve) => {

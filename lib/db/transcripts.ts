@@ -302,7 +302,7 @@ export function getTranscriptsByUserId({ userId, cursor, limit, filter = {} }: {
     if (filter.search && !matches) return { items: [], nextCursor: null };
     let query = db
       .selectFrom('transcripts')
-      .select(['id', 'title', 'status', 'created_at', 'audio_bytes', 'duration_seconds', 'error_message', 'edited_at', 'source', 'api_key_id', 'api_key_name'])
+      .select(['id', 'title', 'status', 'created_at', 'audio_bytes', 'duration_seconds', 'error_code', 'error_message', 'edited_at', 'source', 'api_key_id', 'api_key_name'])
       .select((eb) => eb.fn('substr', ['text', eb.val(1), eb.val(300)]).$castTo<string>().as('text_start'))
       .where('user_id', '=', userId);
     if (matches) query = query.where(matches);

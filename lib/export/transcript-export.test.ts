@@ -18,6 +18,7 @@ const transcript: TranscriptDetails = {
   durationSeconds: 61,
   usage: { inputTokens: 10, outputTokens: 20, totalTokens: 30 },
   error: null,
+  paused: false,
   versions: [],
   parts: [],
   source: { kind: 'upload' },

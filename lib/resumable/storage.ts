@@ -13,7 +13,7 @@ import {
   type ResumableUpload,
 } from '@/lib/db/resumable-uploads';
 import { getConfig } from '@/lib/env';
-import { AppError } from '@/lib/errors';
+import { AppError, UPLOAD_STALLED } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { ByteSource } from './byte-source';
 
@@ -157,8 +157,6 @@ export type UploadReadOptions = {
 };
 
 /** A followed upload that stops growing for UPLOAD_WAIT_SECONDS pauses its transcription, which goes on when it grows again. */
-export const UPLOAD_STALLED = 'timeout:upload';
-
 export const uploadStalled = () =>
   new AppError(
     UPLOAD_STALLED,

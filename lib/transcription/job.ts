@@ -18,10 +18,10 @@ import {
   updateTranscriptProgress,
 } from '@/lib/db/transcripts';
 import { getConfig } from '@/lib/env';
-import { AppError } from '@/lib/errors';
+import { AppError, UPLOAD_STALLED } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
-import { moveUploadToAudio, openUploadStream, UPLOAD_STALLED, uploadNotFound } from '@/lib/resumable/storage';
+import { moveUploadToAudio, openUploadStream, uploadNotFound } from '@/lib/resumable/storage';
 import type { TranscriptSource } from '@/lib/transcript-details';
 import type { StoredUpload } from './blob-source';
 import { deltaPieces, type TranscriptEvent } from './events';

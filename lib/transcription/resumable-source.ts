@@ -2,8 +2,8 @@ import 'server-only';
 
 import { SNIFF_BYTES, sniffAudioFormat, type AudioFormat } from '@/lib/audio/format';
 import { claimResumableUpload, getResumableUpload, getResumableUploadClaimedBy, releaseResumableUploadClaim } from '@/lib/db/resumable-uploads';
-import { AppError } from '@/lib/errors';
-import { moveUploadToAudio, openUploadStream, removeUpload, UPLOAD_STALLED, uploadNotFound } from '@/lib/resumable/storage';
+import { AppError, UPLOAD_STALLED } from '@/lib/errors';
+import { moveUploadToAudio, openUploadStream, removeUpload, uploadNotFound } from '@/lib/resumable/storage';
 import type { StoredUpload } from './blob-source';
 import { transcriptionOptionsSchema, type TranscriptionOptions } from './options';
 import type { UpstreamOptions } from './upstream';
