@@ -30,8 +30,9 @@ export function TranscriptView({ initial, initialLinks, canTranscribe }: { initi
   const { data, mutate } = useSWR<TranscriptDetails>(transcriptKey(initial.id), fetchJson, {
     fallbackData: initial,
     revalidateOnMount: false,
-    // A paused transcription goes on by itself when its upload grows again: the page notices.
-    refreshInterval: (latest) => (latest?.paused ? PAUSED_REFRESH_MS : 0),
+    // A paused transcription goes on by itself when its upload grows again: the page notices. (Until the first
+    // fetch, SWR's cache is empty and the server's render is the latest.)
+    refreshInterval: (latest) => ((latest ?? initial).paused ? PAUSED_REFRESH_MS : 0),
   });
   const transcript = data ?? initial;
   const { id, title, status } = transcript;
